@@ -1,0 +1,136 @@
+# KeOS-C++: one non-recursive build. Each part adds its sources in its own *.mk fragment;
+# every output goes under build/. See README.md for the commands.
+
+NCPU ?= 4
+MEM ?= 512M
+TESTS ?=
+KVM ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+BUILD := build
+PYTHON := python3
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
+# ---------------------------------------------------------------------------------------
+# Toolchains
+
+CXX := g++
+LD := ld
+OBJCOPY := objcopy
+NASM := nasm
+
+KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+  -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -fno-stack-protector \
+  -fno-stack-clash-protection -fcf-protection=none -fno-asynchronous-unwind-tables \
+  -U_FORTIFY_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
+KERNEL_INCLUDES = $(addprefix -I,$(KERNEL_INCLUDE_DIRS))
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker \
+  -T abyss/kernel.ld
+
+HOST_CXXFLAGS := -std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP
+CATCH2_V3 := $(wildcard /usr/include/catch2/catch_test_macros.hpp)
+ifneq ($(CATCH2_V3),)
+  HOST_CXXFLAGS += -DKEOS_CATCH2_V3
+  HOST_LIBS := -lCatch2Main -lCatch2
+endif
+
+# ---------------------------------------------------------------------------------------
+# Parts
+
+KERNEL_SRCS :=
+KERNEL_ASM :=
+KERNEL_INCLUDE_DIRS :=
+UNIT_SRCS :=
+UNIT_KERNEL_SRCS :=
+
+include abyss/abyss.mk
+include keos/keos.mk
+include grader/grader.mk
+
+KERNEL_OBJS := $(patsubst %.cpp,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
+               $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
+UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(UNIT_SRCS) $(UNIT_KERNEL_SRCS))
+
+KERNEL_ELF := $(BUILD)/kernel.elf
+ISO := $(BUILD)/keos.iso
+UNIT_BIN := $(BUILD)/unit/unit_tests
+
+.PHONY: all run test unit gdb clean tools
+.DEFAULT_GOAL := all
+
+all: $(ISO)
+
+# Tool check: installs what is missing (or says how). Order-only, so it forces no rebuild.
+tools:
+	@scripts/setup.sh
+
+# ---------------------------------------------------------------------------------------
+# Kernel
+
+$(BUILD)/kernel/%.o: %.cpp | tools
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.asm | tools
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  NASM    $<")
+	$(Q)$(NASM) -f elf64 -Werror -o $@ $<
+
+# Two links: the first gives the addresses for the symbol table, the second embeds it in
+# .ksyms, which lies after all code, so no function moves (checked).
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) abyss/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/ksyms.o: $(BUILD)/kernel.stage1.elf scripts/mksyms.py
+	$(PYTHON) scripts/mksyms.py $< $(BUILD)/ksyms.bin
+	cd $(BUILD) && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	  --rename-section .data=.ksyms,alloc,load,readonly,data,contents ksyms.bin ksyms.o
+
+$(KERNEL_ELF): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(PYTHON) scripts/mksyms.py --same $(BUILD)/kernel.stage1.elf $@
+
+$(ISO): $(KERNEL_ELF) scripts/grub.cfg | tools
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	$(OBJCOPY) --strip-debug $(KERNEL_ELF) $(BUILD)/iso/boot/kernel.elf
+	cp scripts/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ --install-modules="multiboot2 normal iso9660 biosdisk" \
+	  --locales= --fonts= --themes= $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---------------------------------------------------------------------------------------
+# Host unit tests (Catch2, AddressSanitizer + UBSan)
+
+$(BUILD)/unit/%.o: %.cpp | tools
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCXX $<")
+	$(Q)$(CXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -c $< -o $@
+
+$(UNIT_BIN): $(UNIT_OBJS)
+	$(CXX) $(HOST_CXXFLAGS) -o $@ $^ $(HOST_LIBS)
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+# ---------------------------------------------------------------------------------------
+# Running
+
+RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
+
+run: $(ISO)
+	$(PYTHON) grader/run.py $(RUN_FLAGS)
+
+test: $(ISO) $(UNIT_BIN)
+	$(PYTHON) grader/check.py --iso $(ISO) --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) \
+	  $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
+
+gdb: $(ISO)
+	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

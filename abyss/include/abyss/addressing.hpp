@@ -1,0 +1,71 @@
+// Strong address types: a physical address (Pa), a virtual address in any address space
+// (Va) and a kernel virtual address (Kva). They never convert implicitly, so a physical
+// address cannot be dereferenced or passed where a virtual one is expected.
+//
+// All physical memory is reachable through the direct map: kva = pa + kDirectMapBase
+// (PML4 slot 510), which also holds the kernel image (linked at kDirectMapBase + 1 MiB).
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+
+namespace abyss {
+
+inline constexpr std::uint64_t kPageSize = 4096;
+inline constexpr std::uint64_t kDirectMapBase = 0xffffff0000000000;
+/// User space is the lower half: PML4 slots 0..255.
+inline constexpr std::uint64_t kUserEnd = 0x0000800000000000;
+
+template <class Tag>
+class Address {
+ public:
+  constexpr Address() = default;
+  constexpr explicit Address(std::uint64_t value) : value_(value) {}
+
+  constexpr std::uint64_t value() const { return value_; }
+  constexpr std::uint64_t page_offset() const { return value_ & (kPageSize - 1); }
+  constexpr bool is_page_aligned() const { return page_offset() == 0; }
+  constexpr Address page_down() const { return Address(value_ & ~(kPageSize - 1)); }
+  constexpr Address page_up() const {
+    return Address((value_ + kPageSize - 1) & ~(kPageSize - 1));
+  }
+
+  constexpr Address operator+(std::uint64_t delta) const { return Address(value_ + delta); }
+  constexpr Address operator-(std::uint64_t delta) const { return Address(value_ - delta); }
+  constexpr std::uint64_t operator-(Address other) const { return value_ - other.value_; }
+  constexpr Address& operator+=(std::uint64_t delta) {
+    value_ += delta;
+    return *this;
+  }
+  constexpr auto operator<=>(const Address&) const = default;
+
+ private:
+  std::uint64_t value_ = 0;
+};
+
+struct PaTag;
+struct VaTag;
+struct KvaTag;
+/// A physical address.
+using Pa = Address<PaTag>;
+/// A virtual address in some address space (usually a user address).
+using Va = Address<VaTag>;
+/// A kernel virtual address; dereferenceable.
+using Kva = Address<KvaTag>;
+
+/// The direct-map address of physical address `pa`.
+constexpr Kva to_kva(Pa pa) { return Kva(pa.value() + kDirectMapBase); }
+/// The physical address behind direct-map address `kva` (which must be in the direct map).
+constexpr Pa to_pa(Kva kva) { return Pa(kva.value() - kDirectMapBase); }
+
+/// A pointer to physical memory through the direct map.
+template <class T = void>
+T* phys_ptr(Pa pa) {
+  return reinterpret_cast<T*>(to_kva(pa).value());
+}
+
+/// The kernel virtual address of an object.
+inline Kva kva_of(const volatile void* p) { return Kva(reinterpret_cast<std::uintptr_t>(p)); }
+
+}  // namespace abyss

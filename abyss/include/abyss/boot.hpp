@@ -1,0 +1,38 @@
+// Boot: what the bootstrap processor learnt from the boot loader and the firmware, and the
+// hand-over to the kernel layer.
+//
+// The order on the BSP: per-CPU record and GS, serial console, C++ constructors, multiboot2
+// information, command line (GRUB's plus QEMU's fw_cfg file `opt/keos/cmdline`), GDT/TSS
+// and IDT, control registers, direct map of all RAM, ACPI, local APIC, timer calibration;
+// then kernel_main(), which sets up memory and calls smp::start_aps().
+#pragma once
+
+#include <abyss/acpi.hpp>
+#include <abyss/addressing.hpp>
+#include <abyss/multiboot2.hpp>
+
+namespace abyss {
+
+const BootInfo& boot_info();
+const AcpiInfo& acpi_info();
+/// The effective kernel command line.
+const char* kernel_cmdline();
+
+/// The physical range the kernel image (code, data, bss) occupies.
+Pa kernel_image_start();
+Pa kernel_image_end();
+/// The physical range of the multiboot2 information.
+Pa boot_info_start();
+Pa boot_info_end();
+/// The end of the direct map: all physical memory below it is mapped.
+Pa direct_map_end();
+
+/// Sets the control-register features every CPU runs with (SSE for user code, global
+/// pages, SMEP, write protection in ring 0).
+void init_cpu_features();
+
+}  // namespace abyss
+
+/// The kernel layer's entry point, called on the BSP once abyss is set up. Interrupts are
+/// off; only this CPU runs.
+[[noreturn]] void kernel_main();

@@ -1,0 +1,33 @@
+// Kernel panic: the end of the line for a broken kernel invariant or a kernel-mode fault.
+//
+// A panic stops every other CPU with an NMI, prints a report on the console (message,
+// registers when a trap caused it, a symbolized backtrace) between the protocol lines
+// "@@ panic cpu=N" and "@@ panic-end", and powers the machine off with the panic exit code.
+// A panic inside a panic powers off at once.
+#pragma once
+
+#include <abyss/trap.hpp>
+
+namespace abyss {
+
+[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/// Panic caused by a trap: the report includes the trap's registers and its backtrace.
+[[noreturn]] void panic_trap(const TrapFrame& frame, const char* fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/// True once any CPU has started to panic.
+bool panicking();
+
+/// Called on the panicking CPU before the report (e.g. to name the running test).
+using PanicHook = void (*)();
+void set_panic_hook(PanicHook hook);
+
+}  // namespace abyss
+
+/// Checks a kernel invariant in every build; panics with the expression and location.
+#define KASSERT(cond)                                                               \
+  do {                                                                              \
+    if (!(cond)) [[unlikely]]                                                       \
+      ::abyss::panic("assertion `%s' failed at %s:%d in %s()", #cond, __FILE__,    \
+                     __LINE__, __func__);                                           \
+  } while (0)

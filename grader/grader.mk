@@ -1,0 +1,2 @@
+# grader: the in-kernel tests (linked into the kernel; selected at boot).
+KERNEL_SRCS += $(wildcard grader/tests/*.cpp)

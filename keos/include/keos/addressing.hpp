@@ -1,0 +1,17 @@
+// Address types and direct-map conversions for the kernel layer (defined by abyss; see
+// abyss/addressing.hpp): Pa, Va, Kva, kPageSize, to_kva, to_pa, phys_ptr.
+#pragma once
+
+#include <abyss/addressing.hpp>
+
+namespace keos {
+
+using abyss::Kva;
+using abyss::kPageSize;
+using abyss::Pa;
+using abyss::phys_ptr;
+using abyss::to_kva;
+using abyss::to_pa;
+using abyss::Va;
+
+}  // namespace keos

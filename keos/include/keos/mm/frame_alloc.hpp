@@ -1,0 +1,44 @@
+// The physical-frame allocator: a buddy allocator over every usable frame in the boot
+// memory map, behind one spin lock, with a reference count per frame.
+//
+// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
+// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees
+// the block when the last goes. free_frame_count() is what tests compare before and after
+// to find leaks. Out of memory is an error value (KernelError::kNoMemory), never a panic.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/mm/frame_info.hpp>
+#include <keos/result.hpp>
+
+namespace keos::mm {
+
+/// Sets up the allocator from the boot memory map (BSP, once, before anything allocates).
+void init_frame_allocator();
+
+/// Allocates a zeroed block of 2^order frames (order 0: one 4 KiB frame).
+Result<Pa> alloc_frames(unsigned order, FrameUsage usage);
+inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
+  return alloc_frames(0, usage);
+}
+
+/// Adds a reference to the allocated block at `pa`.
+void ref_frame(Pa pa);
+/// Drops a reference to the allocated block at `pa`; frees it when none remain.
+/// Returns the number of references left.
+std::uint32_t unref_frame(Pa pa);
+/// The number of references to the block at `pa` (0 if it is not allocated).
+std::uint32_t frame_refcount(Pa pa);
+
+/// Frames currently free.
+std::size_t free_frame_count();
+/// Frames the allocator manages (free or allocated).
+std::size_t managed_frame_count();
+
+/// The metadata of the frame holding `pa` (which must be below the end of RAM).
+FrameInfo& frame_info(Pa pa);
+
+}  // namespace keos::mm

@@ -1,0 +1,36 @@
+// The kernel layer's start: memory, the other CPUs, then the work the command line asks
+// for (for now: the in-kernel tests).
+#include <abyss/boot.hpp>
+#include <abyss/console.hpp>
+#include <abyss/cpu.hpp>
+#include <abyss/percpu.hpp>
+#include <abyss/smp.hpp>
+#include <abyss/time.hpp>
+#include <keos/mm/frame_alloc.hpp>
+#include <keos/test.hpp>
+
+namespace {
+
+// Stacks live for the whole run: blocks straight from the frame allocator.
+void* alloc_boot_stack(std::size_t bytes) {
+  unsigned order = 0;
+  while ((keos::kPageSize << order) < bytes) ++order;
+  keos::Result<keos::Pa> block = keos::mm::alloc_frames(order, keos::mm::FrameUsage::kStack);
+  return block.is_ok() ? keos::phys_ptr(block.value()) : nullptr;
+}
+
+[[noreturn]] void ap_idle() {
+  for (;;) abyss::cpu::enable_interrupts_and_halt();
+}
+
+}  // namespace
+
+void kernel_main() {
+  keos::mm::init_frame_allocator();
+  abyss::smp::start_aps(alloc_boot_stack, ap_idle);
+  abyss::time::start_timer_this_cpu();
+  abyss::cpu::enable_interrupts();
+  abyss::console::line("@@ boot cpus=%u ms=%lu", abyss::cpu_count(),
+                       abyss::time::now_ns() / 1'000'000);
+  keos::test::run_from_cmdline(abyss::kernel_cmdline());
+}

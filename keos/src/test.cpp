@@ -1,0 +1,125 @@
+#include <keos/test.hpp>
+
+#include <cstdarg>
+
+#include <abyss/cmdline.hpp>
+#include <abyss/console.hpp>
+#include <abyss/format.hpp>
+#include <abyss/panic.hpp>
+#include <abyss/power.hpp>
+#include <abyss/string.hpp>
+#include <abyss/time.hpp>
+#include <keos/mm/frame_alloc.hpp>
+
+extern "C" const keos::test::TestCase* const __keos_tests_start[];
+extern "C" const keos::test::TestCase* const __keos_tests_end[];
+
+namespace keos::test {
+namespace {
+
+constexpr std::size_t kSelectionMax = 512;
+constexpr std::size_t kMaxTests = 1024;
+
+bool g_failed = false;
+char g_failure[400];
+
+// True if `name` matches one of the comma-separated globs in `selection`.
+bool selected(const char* selection, const char* name) {
+  char glob[128];
+  const char* p = selection;
+  while (*p != '\0') {
+    std::size_t n = 0;
+    while (*p != '\0' && *p != ',') {
+      if (n + 1 < sizeof glob) glob[n++] = *p;
+      ++p;
+    }
+    glob[n] = '\0';
+    if (*p == ',') ++p;
+    if (n != 0 && glob_match(glob, name)) return true;
+  }
+  return false;
+}
+
+// The registered tests in name order (the link order is an accident of the build).
+const TestCase* g_sorted[kMaxTests];
+std::size_t g_count = 0;
+
+void sort_tests() {
+  for (const TestCase* const* entry = __keos_tests_start; entry != __keos_tests_end; ++entry) {
+    if (g_count == kMaxTests) abyss::panic("more than %lu kernel tests", kMaxTests);
+    std::size_t i = g_count++;
+    while (i > 0 && strcmp(g_sorted[i - 1]->name, (*entry)->name) > 0) {
+      g_sorted[i] = g_sorted[i - 1];
+      --i;
+    }
+    g_sorted[i] = *entry;
+  }
+}
+
+void list_tests() {
+  for (std::size_t i = 0; i < g_count; ++i) {
+    const TestCase* t = g_sorted[i];
+    if (t->expect_panic != nullptr) {
+      abyss::console::line("@@ ktest list %s expect-panic=%s", t->name, t->expect_panic);
+    } else {
+      abyss::console::line("@@ ktest list %s", t->name);
+    }
+  }
+}
+
+bool run_one(const TestCase& t) {
+  g_failed = false;
+  g_failure[0] = '\0';
+  std::size_t frames_before = mm::free_frame_count();
+  abyss::console::line("@@ ktest start %s free_frames=%lu", t.name, frames_before);
+  std::uint64_t start = abyss::time::now_ns();
+  t.body();
+  std::uint64_t ms = (abyss::time::now_ns() - start) / 1'000'000;
+  std::size_t frames_after = mm::free_frame_count();
+  if (g_failed) {
+    abyss::console::line("@@ ktest fail %s ms=%lu free_frames=%lu :: %s", t.name, ms,
+                         frames_after, g_failure);
+  } else {
+    abyss::console::line("@@ ktest pass %s ms=%lu free_frames=%lu", t.name, ms, frames_after);
+  }
+  return !g_failed;
+}
+
+}  // namespace
+
+void fail(const char* file, int line, const char* fmt, ...) {
+  if (g_failed) return;
+  g_failed = true;
+  std::size_t n = abyss::format(g_failure, sizeof g_failure, "%s:%d: ", file, line);
+  std::va_list args;
+  va_start(args, fmt);
+  abyss::vformat(g_failure + n, sizeof g_failure - n, fmt, args);
+  va_end(args);
+}
+
+bool failed() { return g_failed; }
+
+void run_from_cmdline(const char* cmdline) {
+  sort_tests();
+  if (abyss::cmdline_has(cmdline, "test.list")) {
+    list_tests();
+    abyss::power_off(abyss::ExitCode::kSuccess);
+  }
+  char selection[kSelectionMax];
+  bool explicit_selection = abyss::cmdline_value(cmdline, "test", selection, sizeof selection);
+  unsigned passed = 0, failed_count = 0;
+  for (std::size_t i = 0; i < g_count; ++i) {
+    const TestCase* t = g_sorted[i];
+    bool run = explicit_selection ? selected(selection, t->name) : t->expect_panic == nullptr;
+    if (!run) continue;
+    if (run_one(*t)) {
+      ++passed;
+    } else {
+      ++failed_count;
+    }
+  }
+  abyss::console::line("@@ summary passed=%u failed=%u", passed, failed_count);
+  abyss::power_off(failed_count == 0 ? abyss::ExitCode::kSuccess : abyss::ExitCode::kFailure);
+}
+
+}  // namespace keos::test

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Writes the kernel's embedded symbol table (format: abyss/include/abyss/symbols.hpp).
+
+  mksyms.py KERNEL.elf OUT.bin        table of the text symbols of KERNEL.elf
+  mksyms.py --same A.elf B.elf        fail unless A and B place every text symbol alike
+"""
+import re
+import struct
+import subprocess
+import sys
+
+LINE = re.compile(r"^([0-9a-f]+) (?:([0-9a-f]+) )?([tTwW]) (.+)$")
+
+
+def text_symbols(elf):
+    out = subprocess.run(["nm", "-n", "-S", "-C", "--defined-only", elf],
+                         check=True, capture_output=True, text=True).stdout
+    symbols = []
+    for line in out.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        address, size, _, name = m.groups()
+        if name.startswith(".") or name.startswith("$"):
+            continue
+        symbols.append((int(address, 16), int(size or "0", 16), name))
+    symbols.sort()
+    return symbols
+
+
+def write_table(elf, out_path):
+    entries, names = [], bytearray()
+    for address, size, name in text_symbols(elf):
+        entries.append(struct.pack("<QII", address, min(size, 0xffffffff), len(names)))
+        names += name.encode() + b"\0"
+    with open(out_path, "wb") as f:
+        f.write(b"KSYM" + struct.pack("<I", len(entries)))
+        f.write(b"".join(entries))
+        f.write(names)
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "--same":
+        a, b = text_symbols(argv[2]), text_symbols(argv[3])
+        if a != b:
+            sys.exit(f"mksyms: text symbols moved between {argv[2]} and {argv[3]}")
+        return
+    if len(argv) != 3:
+        sys.exit(__doc__)
+    write_table(argv[1], argv[2])
+
+
+if __name__ == "__main__":
+    main(sys.argv)

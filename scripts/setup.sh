@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Checks for the host tools the build needs and installs the missing ones from the
+# distribution's packages (apt-get, as root or through `sudo -n`). Nothing is downloaded
+# from anywhere else. Without the right to install, it prints the exact command to run
+# and fails.
+#
+# Usage: scripts/setup.sh            check, install what is missing
+#        scripts/setup.sh --check    check only; exit 1 and list what is missing
+set -euo pipefail
+
+# tool-or-file  package
+requirements=(
+  "qemu-system-x86_64 qemu-system-x86"
+  "grub-mkrescue grub-common"
+  "/usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin"
+  "xorriso xorriso"
+  "mformat mtools"
+  "nasm nasm"
+  "python3 python3"
+  "catch2 catch2"
+)
+
+have() {
+  case "$1" in
+    /*) [ -e "$1" ] ;;
+    catch2) [ -e /usr/include/catch2/catch.hpp ] || [ -e /usr/include/catch2/catch_test_macros.hpp ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+missing=()
+for req in "${requirements[@]}"; do
+  read -r tool package <<<"$req"
+  have "$tool" || missing+=("$package")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "${1:-}" = "--check" ]; then
+  echo "missing packages: ${missing[*]}" >&2
+  exit 1
+fi
+
+install_cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo_cmd=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo_cmd=(sudo -n)
+else
+  echo "setup: missing packages: ${missing[*]}" >&2
+  echo "setup: install them with:  sudo sh -c '$install_cmd'" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+for req in "${requirements[@]}"; do
+  read -r tool package <<<"$req"
+  have "$tool" || { echo "setup: $package installed but $tool is still missing" >&2; exit 1; }
+done

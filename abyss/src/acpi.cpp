@@ -126,7 +126,7 @@ bool find_s5(const unsigned char* aml, std::size_t len, std::uint16_t& typ_a,
 
 AcpiError parse_acpi(const unsigned char* rsdp, std::size_t rsdp_size, PhysView view,
                      AcpiInfo& out) {
-  memset(&out, 0, sizeof out);
+  out = AcpiInfo{};
   out.lapic_base = Pa(0xfee00000);
   if (rsdp_size < 20 || memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20)) {
     return AcpiError::kBadRsdp;

@@ -48,7 +48,7 @@ Multiboot2Error parse_memory_map(const unsigned char* tag, std::uint32_t size, B
 }  // namespace
 
 Multiboot2Error parse_multiboot2(const void* info, std::size_t limit, BootInfo& out) {
-  memset(&out, 0, sizeof out);
+  out = BootInfo{};
   const auto* base = static_cast<const unsigned char*>(info);
   if (limit < 8) return Multiboot2Error::kTruncated;
   std::uint32_t total = read<std::uint32_t>(base);

@@ -21,7 +21,7 @@ OBJCOPY := objcopy
 NASM := nasm
 
 KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
-  -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -fno-stack-protector \
+  -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
   -fno-stack-clash-protection -fcf-protection=none -fno-asynchronous-unwind-tables \
   -U_FORTIFY_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
 KERNEL_INCLUDES = $(addprefix -I,$(KERNEL_INCLUDE_DIRS))
@@ -57,8 +57,18 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 ISO := $(BUILD)/keos.iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb clean tools
+.PHONY: all run test unit gdb clean tools FORCE
 .DEFAULT_GOAL := all
+
+# Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
+define flags_stamp
+	@mkdir -p $(dir $@)
+	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+endef
+$(BUILD)/kernel.flags: FORCE
+	$(call flags_stamp,$(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES))
+$(BUILD)/unit.flags: FORCE
+	$(call flags_stamp,$(HOST_CXXFLAGS) $(KERNEL_INCLUDES))
 
 all: $(ISO)
 
@@ -69,7 +79,7 @@ tools:
 # ---------------------------------------------------------------------------------------
 # Kernel
 
-$(BUILD)/kernel/%.o: %.cpp | tools
+$(BUILD)/kernel/%.o: %.cpp $(BUILD)/kernel.flags | tools
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES) -c $< -o $@
@@ -104,7 +114,7 @@ $(ISO): $(KERNEL_ELF) scripts/grub.cfg | tools
 # ---------------------------------------------------------------------------------------
 # Host unit tests (Catch2, AddressSanitizer + UBSan)
 
-$(BUILD)/unit/%.o: %.cpp | tools
+$(BUILD)/unit/%.o: %.cpp $(BUILD)/unit.flags | tools
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCXX $<")
 	$(Q)$(CXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -c $< -o $@

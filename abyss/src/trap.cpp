@@ -48,8 +48,11 @@ void handle_exception(TrapFrame& frame) {
       if (hook(frame)) return;
     }
   }
-  panic_trap(frame, "%s in %s mode", vector_name(frame.vector),
-             frame.from_user() ? "user" : "kernel");
+  const char* mode = frame.from_user() ? "user" : "kernel";
+  if (vector == Vector::kPageFault) {
+    panic_trap(frame, "page fault in %s mode at address 0x%016lx", mode, cpu::read_cr2());
+  }
+  panic_trap(frame, "%s in %s mode", vector_name(frame.vector), mode);
 }
 
 }  // namespace

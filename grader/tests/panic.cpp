@@ -4,7 +4,8 @@
 #include <abyss/panic.hpp>
 #include <keos/test.hpp>
 
-KEOS_TEST_EXPECT_PANIC(panic_page_fault, "page fault in kernel mode") {
+KEOS_TEST_EXPECT_PANIC(panic_page_fault,
+                       "page fault in kernel mode at address 0x00000000dead0000") {
   // Nothing is mapped in the lower half of the kernel's address space.
   *reinterpret_cast<volatile std::uint64_t*>(0xdead0000) = 42;
 }

@@ -1,0 +1,255 @@
+"""Boots the kernel under QEMU and reads the test protocol it prints.
+
+One `Boot` is one QEMU run: an ISO, a CPU count, memory, and a kernel command line passed
+through QEMU's fw_cfg (file `opt/keos/cmdline`), so the same ISO serves every test. The
+kernel's console (COM1) is read line by line; lines starting with `@@ ` are the protocol
+(see keos/include/keos/test.hpp and abyss/include/abyss/panic.hpp):
+
+    @@ boot cpus=N ms=T
+    @@ ktest list NAME [expect-panic=TEXT]
+    @@ ktest start NAME free_frames=N
+    @@ ktest pass NAME ms=T free_frames=N
+    @@ ktest fail NAME ms=T free_frames=N :: REASON
+    @@ summary passed=N failed=M
+    @@ panic cpu=N ... @@ panic-end
+
+`judge()` turns a finished boot into one verdict per test: pass, fail, leak (free frames
+after != before), panic, timeout, or missing (never started). Python standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+# QEMU exits with (code << 1) | 1 for a write of `code` to the isa-debug-exit port.
+EXIT_SUCCESS = (0x10 << 1) | 1
+EXIT_FAILURE = (0x11 << 1) | 1
+EXIT_PANIC = (0x12 << 1) | 1
+
+VERDICTS = ("pass", "fail", "leak", "panic", "timeout", "missing")
+
+
+@dataclass
+class Boot:
+    iso: str
+    ncpu: int = 4
+    mem: str = "512M"
+    cmdline: str = ""
+    timeout: float = 60.0
+    kvm: bool = False
+    log_path: str | None = None
+    gdb_port: int | None = None  # wait for GDB on this port before starting the CPU
+
+    def qemu_command(self, cmdline_file: str) -> list[str]:
+        cmd = [
+            "qemu-system-x86_64", "-nodefaults", "-M", "pc",
+            "-smp", str(self.ncpu), "-m", self.mem,
+            "-display", "none", "-monitor", "none", "-serial", "stdio",
+            "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-cdrom", self.iso, "-boot", "d",
+            "-fw_cfg", f"name=opt/keos/cmdline,file={cmdline_file}",
+        ]
+        cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
+        if self.gdb_port is not None:
+            cmd += ["-gdb", f"tcp:127.0.0.1:{self.gdb_port}", "-S"]
+        return cmd
+
+
+@dataclass
+class Panic:
+    message: str = ""
+    lines: list[str] = field(default_factory=list)
+    complete: bool = False  # the closing `@@ panic-end` arrived
+
+
+@dataclass
+class TestRun:
+    name: str
+    verdict: str = "missing"
+    ms: int | None = None
+    reason: str = ""
+    free_before: int | None = None
+    free_after: int | None = None
+
+
+@dataclass
+class BootResult:
+    boot: Boot
+    lines: list[str]
+    exit_status: int | None
+    timed_out: bool
+    wall_s: float
+    first_test_s: float | None  # from starting QEMU to the first `ktest start` line
+    cpus: int | None = None
+    listed: list[tuple[str, str | None]] = field(default_factory=list)
+    started: list[str] = field(default_factory=list)
+    ended: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)
+    start_frames: dict[str, int] = field(default_factory=dict)
+    summary: tuple[int, int] | None = None
+    panic: Panic | None = None
+    panic_after: str | None = None  # the test running when the panic began
+
+
+def _fields(text: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in text.split() if "=" in part)
+
+
+def parse(result: BootResult) -> None:
+    """Fills the protocol fields of `result` from its lines."""
+    current = None
+    for line in result.lines:
+        if result.panic is not None and not result.panic.complete:
+            if line.startswith("@@ panic-end"):
+                result.panic.complete = True
+            else:
+                result.panic.lines.append(line)
+                if line.startswith("KERNEL PANIC") and not result.panic.message:
+                    result.panic.message = line.split(": ", 1)[-1]
+            continue
+        if not line.startswith("@@ "):
+            continue
+        words = line[3:].split(" ", 2)
+        kind = words[0]
+        if kind == "boot":
+            result.cpus = int(_fields(line).get("cpus", "0"))
+        elif kind == "panic":
+            result.panic = Panic()
+            result.panic_after = current
+        elif kind == "summary":
+            f = _fields(line)
+            result.summary = (int(f.get("passed", 0)), int(f.get("failed", 0)))
+        elif kind == "ktest" and len(words) >= 3:
+            action, rest = words[1], words[2]
+            name, _, tail = rest.partition(" ")
+            if action == "list":
+                m = re.search(r"expect-panic=(.*)$", tail)
+                result.listed.append((name, m.group(1) if m else None))
+            elif action == "start":
+                current = name
+                result.started.append(name)
+                result.start_frames[name] = int(_fields(tail).get("free_frames", -1))
+            elif action in ("pass", "fail"):
+                head, _, reason = tail.partition(" :: ")
+                f = _fields(head)
+                result.ended[name] = (action, int(f.get("ms", 0)),
+                                      int(f.get("free_frames", -1)), reason)
+                current = None
+
+
+def run(boot: Boot, echo=None) -> BootResult:
+    """Runs one boot to its end (or its timeout); `echo(line)` sees each line live."""
+    if shutil.which("qemu-system-x86_64") is None:
+        raise SystemExit("qemu-system-x86_64 not found: run scripts/setup.sh")
+    with tempfile.NamedTemporaryFile("w", prefix="keos-cmdline-", delete=False) as f:
+        f.write(boot.cmdline)
+        cmdline_file = f.name
+    lines: list[str] = []
+    first_test = [None]
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+        def reader():
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                if first_test[0] is None and line.startswith("@@ ktest start"):
+                    first_test[0] = time.monotonic() - start
+                lines.append(line)
+                if echo is not None:
+                    echo(line)
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        timed_out = False
+        try:
+            proc.wait(timeout=boot.timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            proc.wait()
+        thread.join(timeout=5)
+    finally:
+        os.unlink(cmdline_file)
+    result = BootResult(boot, lines, None if timed_out else proc.returncode, timed_out,
+                        time.monotonic() - start, first_test[0])
+    parse(result)
+    if boot.log_path:
+        os.makedirs(os.path.dirname(boot.log_path) or ".", exist_ok=True)
+        with open(boot.log_path, "w") as log:
+            log.write("# " + " ".join(boot.qemu_command("<cmdline>")) + "\n")
+            log.write(f"# cmdline: {boot.cmdline}\n")
+            log.write("\n".join(lines) + "\n")
+            status = "timeout" if timed_out else f"exit status {proc.returncode}"
+            log.write(f"# {status} after {result.wall_s:.2f} s\n")
+    return result
+
+
+def _panic_reason(result: BootResult) -> str:
+    p = result.panic
+    text = p.message or "(no message)"
+    frames = [line.strip() for line in p.lines if re.match(r"\s+#\d+", line)]
+    if frames:
+        text += " | " + " <- ".join(frames[:4])
+    return text
+
+
+def judge(result: BootResult, tests: list[str],
+          expect_panic: dict[str, str] | None = None) -> list[TestRun]:
+    """One verdict per name in `tests` (in that order) from a finished boot."""
+    expect_panic = expect_panic or {}
+    runs = []
+    for name in tests:
+        run_ = TestRun(name, free_before=result.start_frames.get(name))
+        if name in result.ended:
+            action, ms, frames_after, reason = result.ended[name]
+            run_.ms, run_.free_after = ms, frames_after
+            if action == "fail":
+                run_.verdict, run_.reason = "fail", reason
+            elif name in expect_panic:
+                run_.verdict = "fail"
+                run_.reason = f"expected a panic containing '{expect_panic[name]}', got none"
+            elif run_.free_before is not None and frames_after != run_.free_before:
+                run_.verdict = "leak"
+                run_.reason = (f"free frames {run_.free_before} before, {frames_after} after "
+                               f"({run_.free_before - frames_after} leaked)")
+            else:
+                run_.verdict = "pass"
+        elif result.panic is not None and result.panic_after == name:
+            if name in expect_panic:
+                run_.verdict, run_.reason = _judge_expected_panic(result, name,
+                                                                  expect_panic[name])
+            else:
+                run_.verdict, run_.reason = "panic", _panic_reason(result)
+        elif name in result.started:
+            run_.verdict = "timeout" if result.timed_out else "fail"
+            run_.reason = ("did not finish in time" if result.timed_out else
+                           f"the boot ended during the test (exit status {result.exit_status})")
+        else:
+            run_.verdict = "timeout" if result.timed_out else "missing"
+            run_.reason = "never started" + (" (boot timed out)" if result.timed_out else
+                                             f" (exit status {result.exit_status})")
+        runs.append(run_)
+    return runs
+
+
+def _judge_expected_panic(result: BootResult, name: str, text: str) -> tuple[str, str]:
+    p = result.panic
+    problems = []
+    if text not in p.message:
+        problems.append(f"panic message '{p.message}' lacks '{text}'")
+    if not p.complete:
+        problems.append("the report did not end with '@@ panic-end'")
+    if not any(f"ktest_{name}" in line for line in p.lines if re.match(r"\s+#\d+", line)):
+        problems.append(f"no backtrace frame names ktest_{name}")
+    if result.exit_status != EXIT_PANIC:
+        problems.append(f"QEMU exit status {result.exit_status}, expected {EXIT_PANIC}")
+    return ("fail", "; ".join(problems)) if problems else ("pass", "")

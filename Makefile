@@ -3,7 +3,8 @@
 
 NCPU ?= 4
 MEM ?= 512M
-TESTS ?=
+TEST ?=
+TESTS ?= $(TEST)
 KVM ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 

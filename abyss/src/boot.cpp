@@ -55,6 +55,11 @@ void build_cmdline() {
   if (fw_cfg::read_file("opt/keos/cmdline", extra, sizeof extra) >= 0) {
     format(g_cmdline + n, sizeof g_cmdline - n, "%s%s", n != 0 ? " " : "", extra);
   }
+  // A command line written to a file by hand usually ends in a newline: trim the end.
+  for (std::size_t len = strlen(g_cmdline);
+       len > 0 && (g_cmdline[len - 1] == '\n' || g_cmdline[len - 1] == ' '); --len) {
+    g_cmdline[len - 1] = '\0';
+  }
   if (cmdline_has(g_cmdline, "quiet")) console::set_level(LogLevel::kWarning);
   char level[16];
   if (cmdline_value(g_cmdline, "loglevel", level, sizeof level)) {

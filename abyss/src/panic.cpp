@@ -108,7 +108,7 @@ void panic_trap(const TrapFrame& frame, const char* fmt, ...) {
   if (frame.from_user()) {
     console::line("backtrace: (trap in user mode at 0x%016lx)", frame.rip);
   } else {
-    print_backtrace(frame.rip, frame.rbp, FirstFrame::kInstruction);
+    print_trap_backtrace(frame.rip, frame.rsp, frame.rbp);
   }
   finish();
 }

@@ -17,4 +17,9 @@ enum class FirstFrame {
 /// leaves the kernel's address range, goes backwards, or after 32 frames.
 void print_backtrace(std::uint64_t rip, std::uint64_t rbp, FirstFrame first);
 
+/// The backtrace of a trap taken in ring 0. GCC builds small leaf functions without a
+/// frame; when the word on top of the trapped stack is a return address whose call
+/// instruction targets the trapped function, that caller is printed as frame #1.
+void print_trap_backtrace(std::uint64_t rip, std::uint64_t rsp, std::uint64_t rbp);
+
 }  // namespace abyss

@@ -77,8 +77,8 @@ void parse_fadt(PhysView view, const unsigned char* fadt, std::uint32_t len, Acp
   std::uint32_t dsdt_len;
   const unsigned char* dsdt_table = map_table(view, Pa(dsdt), &dsdt_len);
   if (dsdt_table == nullptr) return;
-  out.s5_found = find_s5(dsdt_table + kHeaderSize, dsdt_len - kHeaderSize, out.slp_typ_a,
-                         out.slp_typ_b);
+  out.s5_found =
+      find_s5(dsdt_table + kHeaderSize, dsdt_len - kHeaderSize, out.slp_typ_a, out.slp_typ_b);
 }
 
 // Reads one AML integer (ZeroOp, OneOp, BytePrefix or WordPrefix); advances `p`.

@@ -44,7 +44,7 @@ int indirect_call_length(const unsigned char* p) {
   unsigned mod = p[prefix + 1] >> 6, rm = p[prefix + 1] & 7;
   int sib = (mod != 3 && rm == 4) ? 1 : 0;
   int disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
-  if (mod == 0 && rm == 5) disp = 4;                            // [rip + disp32]
+  if (mod == 0 && rm == 5) disp = 4;                               // [rip + disp32]
   if (mod == 0 && sib != 0 && (p[prefix + 2] & 7) == 5) disp = 4;  // SIB without base
   return prefix + 2 + sib + disp;
 }

@@ -4,8 +4,8 @@
 #include <abyss/apic.hpp>
 #include <abyss/cmdline.hpp>
 #include <abyss/console.hpp>
-#include <abyss/format.hpp>
 #include <abyss/cpu.hpp>
+#include <abyss/format.hpp>
 #include <abyss/fw_cfg.hpp>
 #include <abyss/gdt.hpp>
 #include <abyss/panic.hpp>
@@ -44,7 +44,8 @@ void load_boot_info(std::uint32_t info_pa) {
   std::uint32_t size;
   memcpy(&size, info, 4);
   Multiboot2Error err = parse_multiboot2(info, size, g_boot_info);
-  if (err != Multiboot2Error::kNone) panic("malformed multiboot2 information (error %d)", static_cast<int>(err));
+  if (err != Multiboot2Error::kNone)
+    panic("malformed multiboot2 information (error %d)", static_cast<int>(err));
   g_boot_info_start = Pa(info_pa);
   g_boot_info_end = Pa(info_pa + size);
 }
@@ -102,8 +103,8 @@ const void* read_phys(void*, Pa pa, std::size_t len) {
 
 void load_acpi() {
   if (g_boot_info.rsdp_size == 0) panic("no ACPI RSDP from the boot loader");
-  AcpiError err = parse_acpi(g_boot_info.rsdp, g_boot_info.rsdp_size,
-                             PhysView{read_phys, nullptr}, g_acpi_info);
+  AcpiError err = parse_acpi(g_boot_info.rsdp, g_boot_info.rsdp_size, PhysView{read_phys, nullptr},
+                             g_acpi_info);
   if (err != AcpiError::kNone) panic("ACPI tables unusable (error %d)", static_cast<int>(err));
   if (g_acpi_info.cpus_truncated) log::warning("more than %u CPUs: the rest stay off", kMaxCpus);
 }
@@ -153,8 +154,8 @@ extern "C" [[noreturn]] void abyss_boot_main(std::uint32_t info_pa) {
   apic::init_bsp(g_acpi_info.lapic_base);
   bsp.apic_id = apic::id();
   time::calibrate();
-  log::info("%lu CPU(s) in the MADT, %s, TSC %lu MHz, LAPIC timer %lu kHz",
-            g_acpi_info.cpu_count, apic::x2apic_mode() ? "x2APIC" : "xAPIC",
-            time::tsc_hz() / 1000000, time::lapic_timer_hz() / 1000);
+  log::info("%lu CPU(s) in the MADT, %s, TSC %lu MHz, LAPIC timer %lu kHz", g_acpi_info.cpu_count,
+            apic::x2apic_mode() ? "x2APIC" : "xAPIC", time::tsc_hz() / 1000000,
+            time::lapic_timer_hz() / 1000);
   kernel_main();
 }

@@ -60,12 +60,12 @@ void enter_panic_mode() { g_panic_mode.store(true); }
 
 namespace log {
 
-#define ABYSS_DEFINE_LOG(fn, level_value)        \
-  void fn(const char* fmt, ...) {                \
-    std::va_list args;                           \
-    va_start(args, fmt);                         \
-    vlog(level_value, #fn, fmt, args);           \
-    va_end(args);                                \
+#define ABYSS_DEFINE_LOG(fn, level_value) \
+  void fn(const char* fmt, ...) {         \
+    std::va_list args;                    \
+    va_start(args, fmt);                  \
+    vlog(level_value, #fn, fmt, args);    \
+    va_end(args);                         \
   }
 
 ABYSS_DEFINE_LOG(debug, LogLevel::kDebug)

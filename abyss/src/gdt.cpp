@@ -47,8 +47,7 @@ void gdt_init(Cpu& c, const std::uint64_t (&ist_tops)[kIstCount]) {
       "mov %2, %%ss\n"
       "ltr %3\n"
       :
-      : "m"(gdtr), "i"(kKernelCs), "r"(static_cast<std::uint16_t>(kKernelDs)),
-        "r"(kTssSelector)
+      : "m"(gdtr), "i"(kKernelCs), "r"(static_cast<std::uint16_t>(kKernelDs)), "r"(kTssSelector)
       : "rax", "memory");
 }
 

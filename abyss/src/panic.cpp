@@ -48,11 +48,11 @@ void print_header(const char* fmt, std::va_list args) {
 }
 
 void print_page_fault_cause(std::uint64_t error) {
-  console::line("  cause: %s access, %s, from ring %d%s%s",
-                error & kPfInstruction ? "instruction fetch" : (error & kPfWrite ? "write" : "read"),
-                error & kPfPresent ? "protection violation" : "page not present",
-                error & kPfUser ? 3 : 0, error & kPfReserved ? ", reserved bit set" : "",
-                "");
+  console::line(
+      "  cause: %s access, %s, from ring %d%s%s",
+      error & kPfInstruction ? "instruction fetch" : (error & kPfWrite ? "write" : "read"),
+      error & kPfPresent ? "protection violation" : "page not present", error & kPfUser ? 3 : 0,
+      error & kPfReserved ? ", reserved bit set" : "", "");
 }
 
 void print_registers(const TrapFrame& f) {

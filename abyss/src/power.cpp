@@ -16,8 +16,7 @@ void power_off(ExitCode code) {
   if (acpi.s5_found && acpi.pm1a_control != 0) {
     cpu::outw(acpi.pm1a_control, static_cast<std::uint16_t>((acpi.slp_typ_a << 10) | (1 << 13)));
     if (acpi.pm1b_control != 0) {
-      cpu::outw(acpi.pm1b_control,
-                static_cast<std::uint16_t>((acpi.slp_typ_b << 10) | (1 << 13)));
+      cpu::outw(acpi.pm1b_control, static_cast<std::uint16_t>((acpi.slp_typ_b << 10) | (1 << 13)));
     }
   }
   cpu::halt_forever();

@@ -45,8 +45,7 @@ void copy_trampoline() {
 }
 
 TrampolineParams* trampoline_params() {
-  std::size_t offset =
-      static_cast<std::size_t>(abyss_trampoline_params - abyss_trampoline_start);
+  std::size_t offset = static_cast<std::size_t>(abyss_trampoline_params - abyss_trampoline_start);
   return phys_ptr<TrampolineParams>(Pa(kTrampolinePa + offset));
 }
 
@@ -147,7 +146,8 @@ std::uint32_t smp::start_aps(StackAllocator alloc, ApMain ap_main) {
 }
 
 void send_ipi(std::uint32_t cpu_id, Vector vector) {
-  apic::send_ipi(cpu_record(cpu_id).apic_id, apic::Delivery::kFixed, static_cast<std::uint8_t>(vector));
+  apic::send_ipi(cpu_record(cpu_id).apic_id, apic::Delivery::kFixed,
+                 static_cast<std::uint8_t>(vector));
 }
 
 void send_ipi_all_but_self(Vector vector) {

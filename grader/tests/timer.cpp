@@ -15,7 +15,7 @@ KEOS_TEST(timer_ticks_every_cpu) {
     while (abyss::cpu_record(k).timer_ticks.load() < start_ticks[k] + kTicks) {
       if (abyss::time::now_ns() > deadline) {
         keos::test::fail(__FILE__, __LINE__, "cpu %u ticked %lu times in 3 s", k,
-                          abyss::cpu_record(k).timer_ticks.load() - start_ticks[k]);
+                         abyss::cpu_record(k).timer_ticks.load() - start_ticks[k]);
         return;
       }
       abyss::cpu_relax();

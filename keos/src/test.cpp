@@ -77,8 +77,8 @@ bool run_one(const TestCase& t) {
   std::uint64_t ms = (abyss::time::now_ns() - start) / 1'000'000;
   std::size_t frames_after = mm::free_frame_count();
   if (g_failed) {
-    abyss::console::line("@@ ktest fail %s ms=%lu free_frames=%lu :: %s", t.name, ms,
-                         frames_after, g_failure);
+    abyss::console::line("@@ ktest fail %s ms=%lu free_frames=%lu :: %s", t.name, ms, frames_after,
+                         g_failure);
   } else {
     abyss::console::line("@@ ktest pass %s ms=%lu free_frames=%lu", t.name, ms, frames_after);
   }

@@ -39,7 +39,6 @@ AcpiError parse_acpi(const unsigned char* rsdp, std::size_t rsdp_size, PhysView 
                      AcpiInfo& out);
 
 /// Finds the \_S5 sleep-type values in AML bytecode; false if absent or malformed.
-bool find_s5(const unsigned char* aml, std::size_t len, std::uint16_t& typ_a,
-             std::uint16_t& typ_b);
+bool find_s5(const unsigned char* aml, std::size_t len, std::uint16_t& typ_a, std::uint16_t& typ_b);
 
 }  // namespace abyss

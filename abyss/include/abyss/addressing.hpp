@@ -27,9 +27,7 @@ class Address {
   constexpr std::uint64_t page_offset() const { return value_ & (kPageSize - 1); }
   constexpr bool is_page_aligned() const { return page_offset() == 0; }
   constexpr Address page_down() const { return Address(value_ & ~(kPageSize - 1)); }
-  constexpr Address page_up() const {
-    return Address((value_ + kPageSize - 1) & ~(kPageSize - 1));
-  }
+  constexpr Address page_up() const { return Address((value_ + kPageSize - 1) & ~(kPageSize - 1)); }
 
   constexpr Address operator+(std::uint64_t delta) const { return Address(value_ + delta); }
   constexpr Address operator-(std::uint64_t delta) const { return Address(value_ - delta); }

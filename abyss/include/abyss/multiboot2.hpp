@@ -49,8 +49,8 @@ struct BootInfo {
 
 enum class Multiboot2Error {
   kNone,
-  kTruncated,     // total size too small, or a tag runs past the end
-  kBadTag,        // a tag with a size below 8
+  kTruncated,  // total size too small, or a tag runs past the end
+  kBadTag,     // a tag with a size below 8
   kNoEndTag,
   kTooManyItems,  // more regions or modules than BootInfo holds
 };

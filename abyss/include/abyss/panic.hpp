@@ -25,9 +25,9 @@ void set_panic_hook(PanicHook hook);
 }  // namespace abyss
 
 /// Checks a kernel invariant in every build; panics with the expression and location.
-#define KASSERT(cond)                                                               \
-  do {                                                                              \
-    if (!(cond)) [[unlikely]]                                                       \
-      ::abyss::panic("assertion `%s' failed at %s:%d in %s()", #cond, __FILE__,    \
-                     __LINE__, __func__);                                           \
+#define KASSERT(cond)                                                                     \
+  do {                                                                                    \
+    if (!(cond)) [[unlikely]]                                                             \
+      ::abyss::panic("assertion `%s' failed at %s:%d in %s()", #cond, __FILE__, __LINE__, \
+                     __func__);                                                           \
   } while (0)

@@ -32,16 +32,16 @@ inline constexpr int kIstCount = 3;
 inline constexpr std::size_t kIstStackSize = 8192;
 
 struct alignas(64) Cpu {
-  Cpu* self = nullptr;                   // gs:0
-  std::uint64_t user_rsp_scratch = 0;    // gs:8, the system-call entry parks the user RSP here
-  std::uint64_t kernel_stack_top = 0;    // gs:16, RSP on entry from ring 3 (= tss.rsp[0])
-  std::uint32_t id = 0;                  // 0 is the bootstrap processor
+  Cpu* self = nullptr;                 // gs:0
+  std::uint64_t user_rsp_scratch = 0;  // gs:8, the system-call entry parks the user RSP here
+  std::uint64_t kernel_stack_top = 0;  // gs:16, RSP on entry from ring 3 (= tss.rsp[0])
+  std::uint32_t id = 0;                // 0 is the bootstrap processor
   std::uint32_t apic_id = 0;
   std::atomic<bool> online{false};
   std::atomic<std::uint64_t> timer_ticks{0};
   std::atomic<std::uint64_t> test_ipis{0};  // interrupts of Vector::kTestIpi received
-  void* kernel_data = nullptr;           // the kernel layer's per-CPU record
-  std::uint64_t gdt[7] = {};             // null, kcode, kdata, udata, ucode, tss (2 slots)
+  void* kernel_data = nullptr;              // the kernel layer's per-CPU record
+  std::uint64_t gdt[7] = {};                // null, kcode, kdata, udata, ucode, tss (2 slots)
   Tss tss = {};
 };
 static_assert(offsetof(Cpu, self) == 0);

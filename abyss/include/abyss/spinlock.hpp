@@ -49,9 +49,7 @@ class SpinLock {
 /// Holds `lock` with interrupts disabled for the guard's lifetime.
 class [[nodiscard]] SpinLockGuard {
  public:
-  explicit SpinLockGuard(SpinLock& lock) : lock_(lock) {
-    lock_.lock();
-  }
+  explicit SpinLockGuard(SpinLock& lock) : lock_(lock) { lock_.lock(); }
   ~SpinLockGuard() { lock_.unlock(); }
   SpinLockGuard(const SpinLockGuard&) = delete;
   SpinLockGuard& operator=(const SpinLockGuard&) = delete;

@@ -12,7 +12,7 @@
 namespace abyss {
 
 struct SymbolInfo {
-  const char* name;     // nullptr if no symbol covers the address
+  const char* name;      // nullptr if no symbol covers the address
   std::uint64_t offset;  // address - symbol start
 };
 

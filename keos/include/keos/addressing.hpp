@@ -6,8 +6,8 @@
 
 namespace keos {
 
-using abyss::Kva;
 using abyss::kPageSize;
+using abyss::Kva;
 using abyss::Pa;
 using abyss::phys_ptr;
 using abyss::to_kva;

@@ -13,24 +13,24 @@
 namespace keos {
 
 enum class KernelError : int {
-  kPermissionDenied = 1,  // EPERM
-  kNoSuchEntry = 2,       // ENOENT
-  kIoError = 5,           // EIO
-  kNoExec = 8,            // ENOEXEC
-  kBadFileDescriptor = 9, // EBADF
-  kNoMemory = 12,         // ENOMEM
-  kAccessDenied = 13,     // EACCES
-  kBadAddress = 14,       // EFAULT
-  kBusy = 16,             // EBUSY
-  kExists = 17,           // EEXIST
-  kNotDirectory = 20,     // ENOTDIR
-  kIsDirectory = 21,      // EISDIR
-  kInvalidArgument = 22,  // EINVAL
-  kTooManyFiles = 24,     // EMFILE
-  kNoSpace = 28,          // ENOSPC
-  kBrokenPipe = 32,       // EPIPE
-  kNameTooLong = 36,      // ENAMETOOLONG
-  kNoSys = 38,            // ENOSYS
+  kPermissionDenied = 1,   // EPERM
+  kNoSuchEntry = 2,        // ENOENT
+  kIoError = 5,            // EIO
+  kNoExec = 8,             // ENOEXEC
+  kBadFileDescriptor = 9,  // EBADF
+  kNoMemory = 12,          // ENOMEM
+  kAccessDenied = 13,      // EACCES
+  kBadAddress = 14,        // EFAULT
+  kBusy = 16,              // EBUSY
+  kExists = 17,            // EEXIST
+  kNotDirectory = 20,      // ENOTDIR
+  kIsDirectory = 21,       // EISDIR
+  kInvalidArgument = 22,   // EINVAL
+  kTooManyFiles = 24,      // EMFILE
+  kNoSpace = 28,           // ENOSPC
+  kBrokenPipe = 32,        // EPIPE
+  kNameTooLong = 36,       // ENAMETOOLONG
+  kNoSys = 38,             // ENOSYS
 };
 
 /// The errno number of an error (positive).
@@ -118,11 +118,11 @@ inline Result<void> Ok() { return {}; }
 
 /// Evaluates `expr` (a Result); on error returns the error from the enclosing function,
 /// otherwise yields the value.
-#define TRY(expr)                                                 \
-  ({                                                              \
-    auto keos_try_result_ = (expr);                               \
-    if (keos_try_result_.is_err()) {                              \
-      return ::keos::Err(keos_try_result_.error());               \
-    }                                                             \
-    keos_try_result_.take();                                      \
+#define TRY(expr)                                   \
+  ({                                                \
+    auto keos_try_result_ = (expr);                 \
+    if (keos_try_result_.is_err()) {                \
+      return ::keos::Err(keos_try_result_.error()); \
+    }                                               \
+    keos_try_result_.take();                        \
   })

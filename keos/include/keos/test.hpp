@@ -41,11 +41,12 @@ bool glob_match(const char* pattern, const char* name);
 
 // The section holds pointers, not the records: the compiler may pad or over-align records
 // placed one after another, but an array of pointers has no gaps.
-#define KEOS_TEST_REGISTER_(name, expect)                                                  \
-  static void ktest_##name();                                                              \
-  static constexpr ::keos::test::TestCase ktest_case_##name{#name, &ktest_##name, expect}; \
-  [[gnu::used, gnu::section(".keos_tests")]] static const ::keos::test::TestCase* const   \
-      ktest_entry_##name = &ktest_case_##name;                                             \
+#define KEOS_TEST_REGISTER_(name, expect)                                                         \
+  static void ktest_##name();                                                                     \
+  static constexpr ::keos::test::TestCase ktest_case_##name{#name, &ktest_##name, expect};        \
+  [[gnu::used,                                                                                    \
+    gnu::section(".keos_tests")]] static const ::keos::test::TestCase* const ktest_entry_##name = \
+      &ktest_case_##name;                                                                         \
   static void ktest_##name()
 
 /// Defines an in-kernel test: `KEOS_TEST(frame_refcount) { ... }`.
@@ -54,22 +55,22 @@ bool glob_match(const char* pattern, const char* name);
 #define KEOS_TEST_EXPECT_PANIC(name, text) KEOS_TEST_REGISTER_(name, text)
 
 /// Fails the test and returns from the current function if `cond` is false.
-#define KEOS_ASSERT(cond)                                                         \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      ::keos::test::fail(__FILE__, __LINE__, "assertion `%s' failed", #cond);    \
-      return;                                                                     \
-    }                                                                             \
+#define KEOS_ASSERT(cond)                                                     \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      ::keos::test::fail(__FILE__, __LINE__, "assertion `%s' failed", #cond); \
+      return;                                                                 \
+    }                                                                         \
   } while (0)
 
 /// Fails the test and returns if `a != b`; prints both values.
-#define KEOS_ASSERT_EQ(a, b)                                                            \
-  do {                                                                                  \
-    auto keos_a_ = (a);                                                                 \
-    auto keos_b_ = (b);                                                                 \
-    if (!(keos_a_ == keos_b_)) {                                                        \
-      ::keos::test::fail(__FILE__, __LINE__, "`%s == %s' failed: %lld != %lld", #a, #b, \
+#define KEOS_ASSERT_EQ(a, b)                                                                \
+  do {                                                                                      \
+    auto keos_a_ = (a);                                                                     \
+    auto keos_b_ = (b);                                                                     \
+    if (!(keos_a_ == keos_b_)) {                                                            \
+      ::keos::test::fail(__FILE__, __LINE__, "`%s == %s' failed: %lld != %lld", #a, #b,     \
                          static_cast<long long>(keos_a_), static_cast<long long>(keos_b_)); \
-      return;                                                                           \
-    }                                                                                   \
+      return;                                                                               \
+    }                                                                                       \
   } while (0)

@@ -23,8 +23,8 @@ struct SlabPage {
   std::uint32_t size_class;
 };
 
-abyss::SpinLock g_lock;                   // guards everything below
-SlabPage* g_partial[kClassCount] = {};     // pages with at least one free slot
+abyss::SpinLock g_lock;                 // guards everything below
+SlabPage* g_partial[kClassCount] = {};  // pages with at least one free slot
 std::size_t g_live_objects = 0;
 std::size_t g_slab_pages = 0;
 

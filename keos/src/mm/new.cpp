@@ -50,6 +50,4 @@ void operator delete[](void* p, std::size_t) noexcept { keos::mm::heap_free(p); 
 void operator delete(void* p, std::align_val_t) noexcept { keos::mm::heap_free(p); }
 void operator delete[](void* p, std::align_val_t) noexcept { keos::mm::heap_free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { keos::mm::heap_free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  keos::mm::heap_free(p);
-}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { keos::mm::heap_free(p); }

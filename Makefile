@@ -118,7 +118,7 @@ $(ISO): $(KERNEL_ELF) scripts/grub.cfg | tools
 $(BUILD)/unit/%.o: %.cpp $(BUILD)/unit.flags | tools
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCXX $<")
-	$(Q)$(CXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -c $< -o $@
+	$(Q)$(CXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -Ikeos/tests/support -c $< -o $@
 
 # Catch2's own main is third-party code: GCC's -Wmaybe-uninitialized misfires inside it.
 $(BUILD)/unit/abyss/tests/support/main.o: HOST_CXXFLAGS += -w

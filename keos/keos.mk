@@ -2,5 +2,9 @@
 KERNEL_INCLUDE_DIRS += keos/include
 KERNEL_SRCS += $(wildcard keos/src/*.cpp keos/src/*/*.cpp)
 
-UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/glob.cpp
-UNIT_SRCS += $(wildcard keos/tests/*.cpp)
+# Sources that also build on the host (pure logic, or reaching the machine only through
+# the seams in keos/tests/support), and their tests.
+UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/glob.cpp keos/src/result.cpp \
+  keos/src/mm/page.cpp keos/src/mm/page_table.cpp keos/src/mm/tlb.cpp \
+  $(wildcard keos/src/fs/archive.cpp)
+UNIT_SRCS += $(wildcard keos/tests/*.cpp keos/tests/support/*.cpp)

@@ -18,6 +18,7 @@
 extern "C" {
 extern const unsigned char __kernel_start[], __bss_end[];
 extern std::uint64_t abyss_boot_pdpt[512];
+extern std::uint64_t abyss_boot_pml4[512];
 using Constructor = void (*)();
 extern const Constructor __init_array_start[], __init_array_end[];
 }
@@ -119,6 +120,7 @@ Pa kernel_image_end() { return to_pa(kva_of(__bss_end)); }
 Pa boot_info_start() { return g_boot_info_start; }
 Pa boot_info_end() { return g_boot_info_end; }
 Pa direct_map_end() { return g_direct_map_end; }
+Pa kernel_page_table_root() { return to_pa(kva_of(abyss_boot_pml4)); }
 
 void init_cpu_features() {
   constexpr std::uint64_t kCr0Mp = 1 << 1, kCr0Em = 1 << 2, kCr0Wp = 1 << 16;

@@ -7,6 +7,7 @@
 #include <abyss/smp.hpp>
 #include <abyss/time.hpp>
 #include <keos/mm/frame_alloc.hpp>
+#include <keos/mm/tlb.hpp>
 #include <keos/test.hpp>
 
 namespace {
@@ -27,6 +28,7 @@ void* alloc_boot_stack(std::size_t bytes) {
 
 void kernel_main() {
   keos::mm::init_frame_allocator();
+  keos::tlb::init();
   abyss::smp::start_aps(alloc_boot_stack, ap_idle);
   abyss::time::start_timer_this_cpu();
   abyss::cpu::enable_interrupts();

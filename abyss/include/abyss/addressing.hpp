@@ -57,13 +57,32 @@ constexpr Kva to_kva(Pa pa) { return Kva(pa.value() + kDirectMapBase); }
 /// The physical address behind direct-map address `kva` (which must be in the direct map).
 constexpr Pa to_pa(Kva kva) { return Pa(kva.value() - kDirectMapBase); }
 
+// The seam between addresses and pointers. In the kernel a direct-map address is the
+// pointer. In host unit tests "physical memory" is an arena in the test process: the test
+// sets host_phys_base so that pointer = host_phys_base + pa.
+#if __STDC_HOSTED__
+inline std::uintptr_t host_phys_base = 0;
+template <class T = void>
+T* kva_ptr(Kva kva) {
+  return reinterpret_cast<T*>(host_phys_base + (kva.value() - kDirectMapBase));
+}
+inline Kva kva_of(const volatile void* p) {
+  return Kva(reinterpret_cast<std::uintptr_t>(p) - host_phys_base + kDirectMapBase);
+}
+#else
+/// The pointer for a kernel virtual address.
+template <class T = void>
+T* kva_ptr(Kva kva) {
+  return reinterpret_cast<T*>(kva.value());
+}
+/// The kernel virtual address of an object.
+inline Kva kva_of(const volatile void* p) { return Kva(reinterpret_cast<std::uintptr_t>(p)); }
+#endif
+
 /// A pointer to physical memory through the direct map.
 template <class T = void>
 T* phys_ptr(Pa pa) {
-  return reinterpret_cast<T*>(to_kva(pa).value());
+  return kva_ptr<T>(to_kva(pa));
 }
-
-/// The kernel virtual address of an object.
-inline Kva kva_of(const volatile void* p) { return Kva(reinterpret_cast<std::uintptr_t>(p)); }
 
 }  // namespace abyss

@@ -24,6 +24,9 @@ Pa kernel_image_end();
 /// The physical range of the multiboot2 information.
 Pa boot_info_start();
 Pa boot_info_end();
+/// The boot page table: the kernel half every address space shares, and what a CPU loads
+/// when it runs no user address space.
+Pa kernel_page_table_root();
 /// The end of the direct map: all physical memory below it is mapped.
 Pa direct_map_end();
 

@@ -8,10 +8,13 @@ namespace keos {
 
 using abyss::kPageSize;
 using abyss::Kva;
+using abyss::kva_of;
+using abyss::kva_ptr;
 using abyss::Pa;
 using abyss::phys_ptr;
 using abyss::to_kva;
 using abyss::to_pa;
+using abyss::kUserEnd;
 using abyss::Va;
 
 }  // namespace keos

@@ -1,0 +1,69 @@
+// Page: the owner of one reference to a 4 KiB physical frame.
+//
+// A Page is move-only. Page::create() allocates a zero-filled frame holding one reference;
+// clone_ref() takes one more reference to the same frame (copy-on-write sharing), and the
+// frame is freed when the last Page referring to it goes away. into_raw() gives the
+// reference up as a bare physical address (to store it in a page-table entry) and
+// from_raw() takes it back. PageRef is a borrowed view of a frame someone else owns.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/result.hpp>
+
+namespace keos {
+
+class PageRef;
+
+class Page {
+ public:
+  /// Allocates a zero-filled frame; KernelError::kNoMemory when none is left.
+  static Result<Page> create();
+  /// Takes over one reference that `pa` (an allocated frame) already holds, e.g. one
+  /// stored in a page-table entry by into_raw().
+  static Page from_raw(Pa pa);
+
+  Page(Page&& other) : pa_(other.pa_) { other.pa_ = Pa(0); }
+  Page& operator=(Page&& other);
+  Page(const Page&) = delete;
+  Page& operator=(const Page&) = delete;
+  ~Page() { reset(); }
+
+  /// A new Page for the same frame: one more reference.
+  Page clone_ref() const;
+  /// Gives up ownership without dropping the reference; returns the frame's address.
+  [[nodiscard]] Pa into_raw() &&;
+
+  Pa pa() const { return pa_; }
+  Kva kva() const { return to_kva(pa_); }
+  std::uint8_t* data() const { return kva_ptr<std::uint8_t>(kva()); }
+  PageRef as_ref() const;
+  /// How many references the frame has (including this one).
+  std::uint32_t refcount() const;
+
+ private:
+  explicit Page(Pa pa) : pa_(pa) {}
+  void reset();
+  Pa pa_;  // Pa(0) once moved from: frame 0 is never allocated
+};
+
+/// A borrowed view of a frame: no reference is held, so it must not outlive the owner.
+class PageRef {
+ public:
+  explicit PageRef(Pa pa) : pa_(pa) {}
+  Pa pa() const { return pa_; }
+  Kva kva() const { return to_kva(pa_); }
+  std::uint8_t* data() const { return kva_ptr<std::uint8_t>(kva()); }
+  /// A new owning reference to the same frame.
+  Page clone_ref() const;
+
+ private:
+  Pa pa_;
+};
+
+/// Copies the 4 KiB of `src` into `dst` with 8-byte loads and stores.
+void copy_page(PageRef dst, PageRef src);
+
+}  // namespace keos

@@ -1,0 +1,104 @@
+// PageTable: one x86-64 4-level address space. The lower half (PML4 slots 0..255) is the
+// user's and owned by this table; the upper half is shared with the boot table, so every
+// address space sees the same kernel.
+//
+// Ownership: a present user leaf entry holds one reference to its frame (Page::into_raw);
+// every user page-table page belongs to this table. Destroying the table drops every leaf
+// reference and frees every table page; it must not be loaded on any CPU then.
+//
+// TLB discipline: an operation that removes or downgrades a mapping returns a
+// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
+//
+// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
+// that have the table loaded is kept atomically here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/mm/page.hpp>
+#include <keos/mm/pte.hpp>
+#include <keos/mm/tlb.hpp>
+#include <keos/result.hpp>
+
+namespace keos {
+
+class PageTable;
+
+/// A leaf entry found by PageTable::walk_mut, to read or rewrite in place.
+class PteSlot {
+ public:
+  Pte get() const { return *entry_; }
+  Va va() const { return va_; }
+  /// Installs `page` with `perm` in place of the current frame; the returned entry owns
+  /// the old frame until it is invalidated.
+  StaleTLBEntry replace(Page page, Permission perm);
+  /// Rewrites the entry's flags for `perm`, keeping the frame; the returned entry must be
+  /// invalidated (it holds a reference to the frame until then).
+  StaleTLBEntry set_permission(Permission perm);
+  /// Writes `pte` as it is. The caller answers for the frame references and the TLB.
+  void set_raw(Pte pte) { *entry_ = pte; }
+
+ private:
+  friend class PageTable;
+  PteSlot(const PageTable& table, Va va, Pte* entry) : table_(&table), va_(va), entry_(entry) {}
+  const PageTable* table_;
+  Va va_;
+  Pte* entry_;
+};
+
+class PageTable {
+ public:
+  /// A new address space: an empty user half and the shared kernel half.
+  static Result<PageTable> create();
+  PageTable(PageTable&& other);
+  PageTable(const PageTable&) = delete;
+  PageTable& operator=(const PageTable&) = delete;
+  PageTable& operator=(PageTable&&) = delete;
+  /// Tears down the user half (see the file comment). Panics if a CPU has it loaded.
+  ~PageTable();
+
+  /// Maps the user page at `va` to `page` with `perm` (kRead required). Errors:
+  /// kInvalidArgument (unaligned, not a user address, no kRead), kExists (already mapped),
+  /// kNoMemory (no frame for a table page). On error `page` is dropped.
+  Result<void> map(Va va, Page page, Permission perm);
+  /// Removes the mapping at `va`. Errors: kInvalidArgument, kNoSuchEntry (not mapped).
+  Result<StaleTLBEntry> unmap(Va va);
+  /// Changes the permission of the mapping at `va` (errors as unmap, plus no kRead).
+  Result<StaleTLBEntry> protect(Va va, Permission perm);
+  /// The leaf entry for `va` (page aligned or not). kNoSuchEntry if not present.
+  Result<Pte> walk(Va va) const;
+  /// The leaf entry slot for `va`, to rewrite. kNoSuchEntry if not present.
+  Result<PteSlot> walk_mut(Va va);
+
+  /// Calls fn(PteSlot) for every present user leaf entry, in address order.
+  template <class Fn>
+  void for_each_present(Fn&& fn) {
+    visit_leaves([](void* ctx, PteSlot slot) { (*static_cast<Fn*>(ctx))(slot); }, &fn);
+  }
+
+  /// The physical address of the PML4 (what CR3 holds).
+  Pa root() const { return root_; }
+  /// Bit i is set while CPU i has this table loaded.
+  std::uint64_t active_cpus() const { return active_cpus_.load(std::memory_order_acquire); }
+
+  /// Loads this table on the calling CPU (interrupts must be off).
+  void activate();
+  /// Loads the kernel-only boot table on the calling CPU (interrupts must be off).
+  static void activate_kernel();
+
+ private:
+  explicit PageTable(Pa root) : root_(root) {}
+  enum class Walk { kExisting, kCreate };
+  Result<Pte*> leaf_entry(Va va, Walk mode) const;
+  void visit_leaves(void (*fn)(void*, PteSlot), void* ctx);
+
+  Pa root_;
+  std::atomic<std::uint64_t> active_cpus_{0};
+};
+
+/// True if [va, va + len) lies in user space without wrapping around.
+bool is_user_range(Va va, std::uint64_t len);
+
+}  // namespace keos

@@ -1,0 +1,166 @@
+#include <keos/mm/page_table.hpp>
+
+#include <abyss/boot.hpp>
+#include <keos/mm/frame_alloc.hpp>
+
+namespace keos {
+namespace {
+
+// The walker's arithmetic, and the only place of it: level 3 is the PML4, level 0 the
+// table of 4 KiB leaf entries; each level indexes 9 bits of the address.
+constexpr int kTopLevel = 3;
+constexpr unsigned kEntries = 512;
+constexpr unsigned kUserSlots = 256;  // PML4 entries of the lower half
+constexpr std::uint64_t kTableFlags = Pte::kPresent | Pte::kWritable | Pte::kUser;
+
+unsigned index_of(Va va, int level) { return (va.value() >> (12 + 9 * level)) & (kEntries - 1); }
+
+// The address mapped by entry `index` of a level-`level` table that starts at `base`.
+Va address_of(Va base, int level, unsigned index) {
+  return Va(base.value() + (static_cast<std::uint64_t>(index) << (12 + 9 * level)));
+}
+
+Pte* table_at(Pa pa) { return phys_ptr<Pte>(pa); }
+
+Result<void> check_user_page(Va va) {
+  if (!va.is_page_aligned() || va.value() >= kUserEnd) return Err(KernelError::kInvalidArgument);
+  return Ok();
+}
+
+// Frees the table at `pa` (a level-`level` table) and everything below it.
+void free_table(Pa pa, int level) {
+  Pte* table = table_at(pa);
+  unsigned count = level == kTopLevel ? kUserSlots : kEntries;
+  for (unsigned i = 0; i < count; ++i) {
+    Pte e = table[i];
+    if (!e.present()) continue;
+    if (level == 0) {
+      Page::from_raw(e.pa());  // drops the reference the entry held
+    } else {
+      KASSERT(!e.huge());
+      free_table(e.pa(), level - 1);
+    }
+  }
+  mm::unref_frame(pa);
+}
+
+}  // namespace
+
+bool is_user_range(Va va, std::uint64_t len) {
+  return va.value() <= kUserEnd && len <= kUserEnd - va.value();
+}
+
+Result<PageTable> PageTable::create() {
+  Pa root = TRY(mm::alloc_frame(mm::FrameUsage::kPageTable));
+  const Pte* kernel = table_at(abyss::kernel_page_table_root());
+  Pte* table = table_at(root);
+  for (unsigned i = kUserSlots; i < kEntries; ++i) table[i] = kernel[i];
+  return PageTable(root);
+}
+
+PageTable::PageTable(PageTable&& other) : root_(other.root_) {
+  KASSERT(other.active_cpus() == 0);
+  other.root_ = Pa(0);
+}
+
+PageTable::~PageTable() {
+  if (root_.value() == 0) return;  // moved from
+  if (active_cpus() != 0) {
+    abyss::panic("page table %lx destroyed while loaded (cpus %lx)", root_.value(),
+                 active_cpus());
+  }
+  free_table(root_, kTopLevel);
+}
+
+Result<Pte*> PageTable::leaf_entry(Va va, Walk mode) const {
+  Pte* table = table_at(root_);
+  for (int level = kTopLevel; level > 0; --level) {
+    Pte& e = table[index_of(va, level)];
+    if (!e.present()) {
+      if (mode == Walk::kExisting) return Err(KernelError::kNoSuchEntry);
+      e = Pte(TRY(mm::alloc_frame(mm::FrameUsage::kPageTable)).value() | kTableFlags);
+    }
+    KASSERT(!e.huge());
+    table = table_at(e.pa());
+  }
+  return &table[index_of(va, 0)];
+}
+
+Result<void> PageTable::map(Va va, Page page, Permission perm) {
+  TRY(check_user_page(va));
+  if (!has(perm, Permission::kRead)) return Err(KernelError::kInvalidArgument);
+  Pte* entry = TRY(leaf_entry(va, Walk::kCreate));
+  if (entry->present()) return Err(KernelError::kExists);
+  *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+  return Ok();
+}
+
+Result<StaleTLBEntry> PageTable::unmap(Va va) {
+  TRY(check_user_page(va));
+  Pte* entry = TRY(leaf_entry(va, Walk::kExisting));
+  if (!entry->present()) return Err(KernelError::kNoSuchEntry);
+  Pa old = entry->pa();
+  *entry = Pte();
+  return StaleTLBEntry(*this, va, Page::from_raw(old));
+}
+
+Result<StaleTLBEntry> PageTable::protect(Va va, Permission perm) {
+  TRY(check_user_page(va));
+  PteSlot slot = TRY(walk_mut(va));
+  if (!has(perm, Permission::kRead)) return Err(KernelError::kInvalidArgument);
+  return slot.set_permission(perm);
+}
+
+Result<Pte> PageTable::walk(Va va) const {
+  if (va.value() >= kUserEnd) return Err(KernelError::kInvalidArgument);
+  Pte* entry = TRY(leaf_entry(va.page_down(), Walk::kExisting));
+  if (!entry->present()) return Err(KernelError::kNoSuchEntry);
+  return *entry;
+}
+
+Result<PteSlot> PageTable::walk_mut(Va va) {
+  if (va.value() >= kUserEnd) return Err(KernelError::kInvalidArgument);
+  Pte* entry = TRY(leaf_entry(va.page_down(), Walk::kExisting));
+  if (!entry->present()) return Err(KernelError::kNoSuchEntry);
+  return PteSlot(*this, va.page_down(), entry);
+}
+
+void PageTable::visit_leaves(void (*fn)(void*, PteSlot), void* ctx) {
+  struct Visitor {
+    PageTable* self;
+    void (*fn)(void*, PteSlot);
+    void* ctx;
+    void visit(Pa pa, int level, Va base) {
+      Pte* table = table_at(pa);
+      unsigned count = level == kTopLevel ? kUserSlots : kEntries;
+      for (unsigned i = 0; i < count; ++i) {
+        if (!table[i].present()) continue;
+        Va va = address_of(base, level, i);
+        if (level == 0) {
+          fn(ctx, PteSlot(*self, va, &table[i]));
+        } else {
+          visit(table[i].pa(), level - 1, va);
+        }
+      }
+    }
+  };
+  Visitor{this, fn, ctx}.visit(root_, kTopLevel, Va(0));
+}
+
+StaleTLBEntry PteSlot::replace(Page page, Permission perm) {
+  Pte old = *entry_;
+  KASSERT(old.present());
+  *entry_ = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+  return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
+}
+
+StaleTLBEntry PteSlot::set_permission(Permission perm) {
+  Pte old = *entry_;
+  KASSERT(old.present());
+  // Keep what the hardware recorded (accessed, dirty); rebuild the rights.
+  std::uint64_t hw = old.raw() & (Pte::kAccessed | Pte::kDirty);
+  *entry_ = Pte::leaf(old.pa(), perm).with_flags(hw);
+  return StaleTLBEntry(*table_, va_, PageRef(old.pa()).clone_ref());
+}
+
+}  // namespace keos

@@ -1,0 +1,146 @@
+// TLB shootdown by inter-processor interrupt, and the record of which CPU has which page
+// table loaded.
+//
+// A request lives on the sender's stack: {what to flush, how many CPUs still owe an
+// answer}. The sender puts a pointer to it in each target CPU's mailbox, sends the
+// shootdown IPI, and spins until the count reaches zero, answering its own mailbox while
+// it waits. A target answers from the IPI handler or from any spin loop (the spin hook),
+// so a CPU spinning with interrupts off still answers. Each CPU has at most one request
+// in flight (it waits for it), so a mailbox of kMaxCpus slots never overflows.
+//
+// Ordering: the sender changes the PTE, then (full fence) reads the table's CPU set. A
+// CPU that loads the table sets its bit before writing CR3, so either the sender sees the
+// bit, or the CPU's CR3 write comes after the PTE change and its TLB starts empty.
+#include <atomic>
+
+#include <abyss/boot.hpp>
+#include <abyss/cpu.hpp>
+#include <abyss/percpu.hpp>
+#include <abyss/smp.hpp>
+#include <abyss/spinlock.hpp>
+#include <keos/mm/page_table.hpp>
+#include <keos/mm/tlb.hpp>
+
+namespace keos {
+namespace {
+
+constexpr std::uint32_t kMaxCpus = abyss::kMaxCpus;
+
+struct Request {
+  bool flush_all;
+  Va va;
+  std::atomic<std::uint32_t> remaining;
+};
+
+struct alignas(64) Mailbox {
+  abyss::SpinLock lock;
+  std::atomic<bool> pending{false};
+  Request* requests[kMaxCpus] = {};  // guarded by lock
+  std::uint32_t count = 0;           // guarded by lock
+  bool answering = false;            // this CPU is inside answer(): no re-entry
+  std::atomic<std::uint64_t> sent{0}, answered{0}, ipis{0};
+};
+
+Mailbox g_mailboxes[kMaxCpus];
+PageTable* g_loaded[kMaxCpus];  // the table each CPU has loaded (nullptr: the kernel table)
+
+void flush_local(const Request& r) {
+  if (r.flush_all) {
+    abyss::cpu::write_cr3(abyss::cpu::read_cr3());
+  } else {
+    abyss::cpu::invlpg(r.va.value());
+  }
+}
+
+// Carries out every request waiting for this CPU.
+void answer() {
+  abyss::cpu::InterruptGuard irq;
+  Mailbox& box = g_mailboxes[abyss::cpu_id()];
+  if (!box.pending.load(std::memory_order_acquire) || box.answering) return;
+  box.answering = true;
+  Request* taken[kMaxCpus];
+  std::uint32_t n = 0;
+  if (box.lock.try_lock()) {
+    n = box.count;
+    for (std::uint32_t i = 0; i < n; ++i) taken[i] = box.requests[i];
+    box.count = 0;
+    box.pending.store(false, std::memory_order_release);
+    box.lock.unlock();
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    flush_local(*taken[i]);
+    box.answered.fetch_add(1, std::memory_order_relaxed);
+    taken[i]->remaining.fetch_sub(1, std::memory_order_acq_rel);  // the sender may return now
+  }
+  box.answering = false;
+}
+
+void on_shootdown_ipi(abyss::TrapFrame&) { answer(); }
+
+void shoot(const PageTable& table, bool flush_all, Va va) {
+  abyss::cpu::InterruptGuard irq;  // no migration between the local and the remote part
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  std::uint32_t me = abyss::cpu_id();
+  std::uint64_t targets = table.active_cpus();
+  Request request{flush_all, va, {0}};
+  if (targets & (1ull << me)) flush_local(request);
+  targets &= ~(1ull << me);
+  if (targets == 0) return;
+  request.remaining.store(static_cast<std::uint32_t>(__builtin_popcountll(targets)));
+  Mailbox& mine = g_mailboxes[me];
+  for (std::uint32_t cpu = 0; cpu < kMaxCpus; ++cpu) {
+    if (!(targets & (1ull << cpu))) continue;
+    Mailbox& box = g_mailboxes[cpu];
+    {
+      abyss::SpinLockGuard guard(box.lock);
+      box.requests[box.count++] = &request;
+      box.pending.store(true, std::memory_order_release);
+    }
+    mine.sent.fetch_add(1, std::memory_order_relaxed);
+    mine.ipis.fetch_add(1, std::memory_order_relaxed);
+    abyss::send_ipi(cpu, abyss::Vector::kTlbShootdown);
+  }
+  while (request.remaining.load(std::memory_order_acquire) != 0) abyss::cpu_relax();
+}
+
+}  // namespace
+
+namespace tlb {
+
+void init() {
+  abyss::register_interrupt(abyss::Vector::kTlbShootdown, on_shootdown_ipi);
+  abyss::set_spin_hook(answer);
+}
+
+void invalidate_page(const PageTable& table, Va va) { shoot(table, false, va); }
+void invalidate_all(const PageTable& table) { shoot(table, true, Va(0)); }
+
+Stats stats(std::uint32_t cpu) {
+  const Mailbox& box = g_mailboxes[cpu];
+  return {box.sent.load(), box.answered.load(), box.ipis.load()};
+}
+
+}  // namespace tlb
+
+void PageTable::activate() {
+  KASSERT(!abyss::cpu::interrupts_enabled());
+  std::uint32_t me = abyss::cpu_id();
+  PageTable* previous = g_loaded[me];
+  if (previous == this) return;
+  active_cpus_.fetch_or(1ull << me, std::memory_order_seq_cst);
+  abyss::cpu::write_cr3(root_.value());
+  if (previous != nullptr) previous->active_cpus_.fetch_and(~(1ull << me));
+  g_loaded[me] = this;
+}
+
+void PageTable::activate_kernel() {
+  KASSERT(!abyss::cpu::interrupts_enabled());
+  std::uint32_t me = abyss::cpu_id();
+  PageTable* previous = g_loaded[me];
+  if (previous == nullptr) return;
+  abyss::cpu::write_cr3(abyss::kernel_page_table_root().value());
+  previous->active_cpus_.fetch_and(~(1ull << me));
+  g_loaded[me] = nullptr;
+}
+
+}  // namespace keos

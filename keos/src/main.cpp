@@ -7,7 +7,11 @@
 #include <abyss/smp.hpp>
 #include <abyss/time.hpp>
 #include <keos/mm/frame_alloc.hpp>
+#include <keos/mm/page_table.hpp>
 #include <keos/mm/tlb.hpp>
+#include <keos/thread/thread.hpp>
+
+#include "thread/thread_internal.hpp"
 #include <keos/test.hpp>
 
 namespace {
@@ -20,19 +24,23 @@ void* alloc_boot_stack(std::size_t bytes) {
   return block.is_ok() ? keos::phys_ptr(block.value()) : nullptr;
 }
 
-[[noreturn]] void ap_idle() {
-  for (;;) abyss::cpu::enable_interrupts_and_halt();
-}
+[[noreturn]] void ap_main() { keos::sched::run_ap(abyss::this_cpu().kernel_stack_top); }
+
+int run_tests() { keos::test::run_from_cmdline(abyss::kernel_cmdline()); }
 
 }  // namespace
 
 void kernel_main() {
   keos::mm::init_frame_allocator();
   keos::tlb::init();
-  abyss::smp::start_aps(alloc_boot_stack, ap_idle);
+  if (keos::kernel_vm::init().is_err()) abyss::panic("no memory for kernel_vm");
+  keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);
+  abyss::smp::start_aps(alloc_boot_stack, ap_main);
   abyss::time::start_timer_this_cpu();
-  abyss::cpu::enable_interrupts();
   abyss::console::line("@@ boot cpus=%u ms=%lu", abyss::cpu_count(),
                        abyss::time::now_ns() / 1'000'000);
-  keos::test::run_from_cmdline(abyss::kernel_cmdline());
+  if (keos::ThreadBuilder("ktest").spawn(run_tests).is_err()) {
+    abyss::panic("cannot start the test thread");
+  }
+  keos::sched::idle_loop();
 }

@@ -1,5 +1,7 @@
 #include <keos/mm/page_table.hpp>
 
+#include <new>
+
 #include <abyss/boot.hpp>
 #include <keos/mm/frame_alloc.hpp>
 
@@ -44,6 +46,24 @@ void free_table(Pa pa, int level) {
   mm::unref_frame(pa);
 }
 
+enum class Missing { kFail, kCreate };
+
+// The leaf entry for `va` in the table rooted at `root`; missing tables are an error or
+// are created with `table_flags`.
+Result<Pte*> find_leaf(Pa root, Va va, Missing missing, std::uint64_t table_flags) {
+  Pte* table = table_at(root);
+  for (int level = kTopLevel; level > 0; --level) {
+    Pte& e = table[index_of(va, level)];
+    if (!e.present()) {
+      if (missing == Missing::kFail) return Err(KernelError::kNoSuchEntry);
+      e = Pte(TRY(mm::alloc_frame(mm::FrameUsage::kPageTable)).value() | table_flags);
+    }
+    KASSERT(!e.huge());
+    table = table_at(e.pa());
+  }
+  return &table[index_of(va, 0)];
+}
+
 }  // namespace
 
 bool is_user_range(Va va, std::uint64_t len) {
@@ -56,6 +76,17 @@ Result<PageTable> PageTable::create() {
   Pte* table = table_at(root);
   for (unsigned i = kUserSlots; i < kEntries; ++i) table[i] = kernel[i];
   return PageTable(root);
+}
+
+const PageTable& PageTable::kernel() {
+  // Built in static storage and never destroyed: its frames are the boot table's.
+  alignas(PageTable) static unsigned char storage[sizeof(PageTable)];
+  static PageTable* table = [] {
+    auto* t = new (storage) PageTable(abyss::kernel_page_table_root());
+    t->active_cpus_.store(~0ull);  // its kernel half is loaded on every CPU, always
+    return t;
+  }();
+  return *table;
 }
 
 PageTable::PageTable(PageTable&& other) : root_(other.root_) {
@@ -73,17 +104,8 @@ PageTable::~PageTable() {
 }
 
 Result<Pte*> PageTable::leaf_entry(Va va, Walk mode) const {
-  Pte* table = table_at(root_);
-  for (int level = kTopLevel; level > 0; --level) {
-    Pte& e = table[index_of(va, level)];
-    if (!e.present()) {
-      if (mode == Walk::kExisting) return Err(KernelError::kNoSuchEntry);
-      e = Pte(TRY(mm::alloc_frame(mm::FrameUsage::kPageTable)).value() | kTableFlags);
-    }
-    KASSERT(!e.huge());
-    table = table_at(e.pa());
-  }
-  return &table[index_of(va, 0)];
+  return find_leaf(root_, va, mode == Walk::kCreate ? Missing::kCreate : Missing::kFail,
+                   kTableFlags);
 }
 
 Result<void> PageTable::map(Va va, Page page, Permission perm) {
@@ -164,3 +186,42 @@ StaleTLBEntry PteSlot::set_permission(Permission perm) {
 }
 
 }  // namespace keos
+
+namespace keos::kernel_vm {
+namespace {
+
+constexpr std::uint64_t kKernelTableFlags = Pte::kPresent | Pte::kWritable;
+
+bool in_region(Va va) {
+  return va.is_page_aligned() && va.value() >= kBase && va.value() - kBase < kSize;
+}
+
+}  // namespace
+
+Result<void> init() {
+  Pte* pml4 = table_at(abyss::kernel_page_table_root());
+  Pte& slot = pml4[index_of(Va(kBase), kTopLevel)];
+  KASSERT(!slot.present());
+  slot = Pte(TRY(mm::alloc_frame(mm::FrameUsage::kPageTable)).value() | kKernelTableFlags);
+  return Ok();
+}
+
+Result<void> map_page(Va va, Page page) {
+  KASSERT(in_region(va));
+  Pte* entry = TRY(find_leaf(abyss::kernel_page_table_root(), va, Missing::kCreate,
+                                    kKernelTableFlags));
+  KASSERT(!entry->present());
+  *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), Permission::kRead | Permission::kWrite);
+  return Ok();
+}
+
+StaleTLBEntry unmap_page(Va va) {
+  KASSERT(in_region(va));
+  Pte* entry = find_leaf(abyss::kernel_page_table_root(), va, Missing::kFail, 0).take();
+  KASSERT(entry->present());
+  Pa old = entry->pa();
+  *entry = Pte();
+  return StaleTLBEntry(PageTable::kernel(), va, Page::from_raw(old));
+}
+
+}  // namespace keos::kernel_vm

@@ -81,7 +81,8 @@ void shoot(const PageTable& table, bool flush_all, Va va) {
   abyss::cpu::InterruptGuard irq;  // no migration between the local and the remote part
   std::atomic_thread_fence(std::memory_order_seq_cst);
   std::uint32_t me = abyss::cpu_id();
-  std::uint64_t targets = table.active_cpus();
+  std::uint32_t online = abyss::cpu_count();
+  std::uint64_t targets = table.active_cpus() & (online >= 64 ? ~0ull : (1ull << online) - 1);
   Request request{flush_all, va, {0}};
   if (targets & (1ull << me)) flush_local(request);
   targets &= ~(1ull << me);

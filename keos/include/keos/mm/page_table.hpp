@@ -83,6 +83,10 @@ class PageTable {
   /// Bit i is set while CPU i has this table loaded.
   std::uint64_t active_cpus() const { return active_cpus_.load(std::memory_order_acquire); }
 
+  /// The boot table as a PageTable, for kernel mappings: counted as loaded on every CPU,
+  /// so its stale entries are shot down everywhere. Never destroyed.
+  static const PageTable& kernel();
+
   /// Loads this table on the calling CPU (interrupts must be off).
   void activate();
   /// Loads the kernel-only boot table on the calling CPU (interrupts must be off).
@@ -100,5 +104,22 @@ class PageTable {
 
 /// True if [va, va + len) lies in user space without wrapping around.
 bool is_user_range(Va va, std::uint64_t len);
+
+/// Kernel virtual memory outside the direct map: one PML4 slot of the boot table, shared
+/// by every address space, where kernel stacks live between unmapped guard pages.
+namespace kernel_vm {
+
+inline constexpr std::uint64_t kBase = 0xfffffe8000000000;  // PML4 slot 509
+inline constexpr std::uint64_t kSize = 1ull << 39;
+
+/// Creates the region's top-level table (BSP, before any PageTable is created).
+Result<void> init();
+/// Maps `page` read-write, not executable, at `va` in the region.
+Result<void> map_page(Va va, Page page);
+/// Removes the mapping at `va`; the entry owns the frame until it is invalidated on
+/// every CPU (kernel mappings are visible everywhere).
+StaleTLBEntry unmap_page(Va va);
+
+}  // namespace kernel_vm
 
 }  // namespace keos

@@ -1,0 +1,47 @@
+// SpinLock<T>: data guarded by a spin lock, reachable only through a guard.
+//
+//   SpinLock<Counter> counter;
+//   { auto guard = counter.lock(); guard->value++; }   // interrupts off, lock held
+//
+// The guard disables interrupts on this CPU while it lives and restores the state it found,
+// so guards nest in LIFO order (a guard must be destroyed before any guard taken earlier).
+// While waiting for the lock, the CPU keeps answering TLB shootdowns (abyss::cpu_relax).
+#pragma once
+
+#include <utility>
+
+#include <abyss/spinlock.hpp>
+
+namespace keos {
+
+template <class T>
+class SpinLock {
+ public:
+  class [[nodiscard]] Guard {
+   public:
+    T* operator->() { return &lock_.value_; }
+    T& operator*() { return lock_.value_; }
+
+   private:
+    friend class SpinLock;
+    explicit Guard(SpinLock& lock) : raw_(lock.raw_), lock_(lock) {}
+    abyss::SpinLockGuard raw_;
+    SpinLock& lock_;
+  };
+
+  template <class... Args>
+  constexpr explicit SpinLock(Args&&... args) : value_(std::forward<Args>(args)...) {}
+  SpinLock(const SpinLock&) = delete;
+  SpinLock& operator=(const SpinLock&) = delete;
+
+  /// Takes the lock (spinning) with interrupts disabled until the guard goes.
+  Guard lock() { return Guard(*this); }
+  /// The value without locking: only where nothing else can touch it (initialisation).
+  T& get_unlocked() { return value_; }
+
+ private:
+  abyss::SpinLock raw_;
+  T value_;
+};
+
+}  // namespace keos

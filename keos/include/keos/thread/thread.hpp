@@ -1,0 +1,130 @@
+// Threads.
+//
+// A Thread is a kernel stack, saved registers and a state; it may carry a Task (a user
+// address space and its system calls). Threads are created with ThreadBuilder:
+//
+//   JoinHandle h = ThreadBuilder("worker").spawn([] { return 42; }).take();
+//   int code = h.join();   // 42
+//
+// A thread ends when its function returns (the value is its exit code), when it calls
+// Current::exit(code), or when it is killed (exit code -1; see kill()). Its stack and task
+// are released only after its CPU has switched away from it, once no JoinHandle remains.
+//
+// Kernel stacks are kKernelStackSize bytes with an unmapped guard region below them, so an
+// overflow faults instead of corrupting memory; the panic report names the thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#include <keos/result.hpp>
+#include <keos/task.hpp>
+
+namespace keos {
+
+using ThreadId = std::uint64_t;
+
+inline constexpr std::size_t kKernelStackSize = 32 * 1024;
+inline constexpr int kKilledExitCode = -1;
+
+class Thread;
+
+/// Owns a reference to a spawned thread; join() waits for it and returns its exit code.
+class JoinHandle {
+ public:
+  explicit JoinHandle(Thread* thread) : thread_(thread) {}
+  JoinHandle(JoinHandle&& other) : thread_(other.thread_) { other.thread_ = nullptr; }
+  JoinHandle(const JoinHandle&) = delete;
+  JoinHandle& operator=(const JoinHandle&) = delete;
+  JoinHandle& operator=(JoinHandle&&) = delete;
+  /// Dropping a handle without join() detaches the thread.
+  ~JoinHandle();
+
+  /// Blocks until the thread has exited; returns its exit code. Once only.
+  int join();
+  ThreadId id() const;
+
+ private:
+  Thread* thread_;
+};
+
+/// Where a new thread may run.
+enum class Affinity { kAnyCpu, kPinned };
+
+class ThreadBuilder {
+ public:
+  explicit ThreadBuilder(const char* name) : name_(name) {}
+
+  /// Gives the thread a task (taking ownership): it will run with the task's page table.
+  ThreadBuilder& attach_task(Task* task) {
+    task_ = task;
+    return *this;
+  }
+  /// Runs the thread only on CPU `cpu` (for tests that need a particular CPU).
+  ThreadBuilder& pin_to_cpu(std::uint32_t cpu) {
+    affinity_ = Affinity::kPinned;
+    cpu_ = cpu;
+    return *this;
+  }
+
+  /// Starts a thread running `fn()` (which returns the exit code). On error (out of
+  /// memory) nothing is started and the attached task is destroyed.
+  template <class Fn>
+  Result<JoinHandle> spawn(Fn fn) {
+    auto* closure = new (std::nothrow) Closure<Fn>(std::move(fn));
+    if (closure == nullptr) {
+      delete task_;
+      return Err(KernelError::kNoMemory);
+    }
+    return spawn_raw(&Closure<Fn>::run, closure, &Closure<Fn>::destroy);
+  }
+
+ private:
+  template <class Fn>
+  struct Closure {
+    explicit Closure(Fn&& f) : fn(std::move(f)) {}
+    static int run(void* self) { return static_cast<Closure*>(self)->fn(); }
+    static void destroy(void* self) { delete static_cast<Closure*>(self); }
+    Fn fn;
+  };
+  Result<JoinHandle> spawn_raw(int (*run)(void*), void* arg, void (*destroy)(void*));
+
+  const char* name_;
+  Task* task_ = nullptr;
+  Affinity affinity_ = Affinity::kAnyCpu;
+  std::uint32_t cpu_ = 0;
+};
+
+/// The running thread.
+class Current {
+ public:
+  [[noreturn]] static void exit(int code);
+  static ThreadId id();
+  static const char* name();
+  /// The running thread's task, or nullptr for a kernel thread.
+  static Task* task();
+  /// True if kill() was called on the running thread.
+  static bool killed();
+  /// Blocks until unpark() is called on this thread (returns at once if it already was
+  /// since the last park). May also return early if the thread is killed.
+  static void park();
+  /// Gives the CPU to another runnable thread, if any.
+  static void yield();
+};
+
+/// Makes a parked thread runnable (or lets its next park() return at once).
+void unpark(ThreadId id);
+/// Asks thread `id` to end with exit code -1: at its next return to user mode, or when
+/// it next parks or waits. kNoSuchEntry if no such live thread.
+Result<void> kill(ThreadId id);
+
+/// Calls fn(Thread&)-style access to the running thread's task: fn(Task*).
+template <class Fn>
+auto with_current(Fn fn) {
+  return fn(Current::task());
+}
+
+}  // namespace keos

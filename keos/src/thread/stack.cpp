@@ -1,0 +1,76 @@
+// Kernel stacks in kernel_vm: slot i covers [kBase + i * kSlotSize, + kSlotSize); its top
+// kKernelStackSize bytes are mapped, the rest below stays unmapped as a guard, so running
+// off the bottom of a stack faults (a double fault, handled on its own IST stack).
+#include <abyss/spinlock.hpp>
+#include <keos/mm/page_table.hpp>
+
+#include "thread_internal.hpp"
+
+namespace keos {
+namespace {
+
+constexpr std::uint64_t kSlotSize = 64 * 1024;
+constexpr std::uint32_t kSlots = 8192;
+static_assert(kKernelStackSize < kSlotSize && kKernelStackSize % kPageSize == 0);
+
+abyss::SpinLock g_slots_lock;  // guards g_used
+std::uint64_t g_used[kSlots / 64];
+
+Result<std::uint32_t> take_slot() {
+  abyss::SpinLockGuard guard(g_slots_lock);
+  for (std::uint32_t w = 0; w < kSlots / 64; ++w) {
+    if (g_used[w] == ~0ull) continue;
+    std::uint32_t bit = __builtin_ctzll(~g_used[w]);
+    g_used[w] |= 1ull << bit;
+    return w * 64 + bit;
+  }
+  return Err(KernelError::kNoMemory);
+}
+
+void give_slot(std::uint32_t slot) {
+  abyss::SpinLockGuard guard(g_slots_lock);
+  g_used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+std::uint64_t slot_base(std::uint32_t slot) { return kernel_vm::kBase + slot * kSlotSize; }
+
+void unmap_pages(Va bottom, std::uint64_t pages) {
+  for (std::uint64_t i = 0; i < pages; ++i) {
+    kernel_vm::unmap_page(bottom + i * kPageSize).invalidate();  // the Page is dropped here
+  }
+}
+
+}  // namespace
+
+Result<KernelStack> KernelStack::create() {
+  std::uint32_t slot = TRY(take_slot());
+  Va top(slot_base(slot) + kSlotSize);
+  Va bottom = top - kKernelStackSize;
+  for (std::uint64_t i = 0; i < kKernelStackSize / kPageSize; ++i) {
+    Result<Page> page = Page::create();
+    Result<void> mapped =
+        page.is_ok() ? kernel_vm::map_page(bottom + i * kPageSize, page.take()) : Err(page.error());
+    if (mapped.is_err()) {
+      unmap_pages(bottom, i);
+      give_slot(slot);
+      return Err(mapped.error());
+    }
+  }
+  return KernelStack{bottom, top};
+}
+
+void KernelStack::release() {
+  if (bottom.value() == 0) return;  // a boot stack
+  unmap_pages(bottom, kKernelStackSize / kPageSize);
+  give_slot(static_cast<std::uint32_t>((bottom.value() - kernel_vm::kBase) / kSlotSize));
+  bottom = top = Va(0);
+}
+
+bool KernelStack::in_guard(std::uint64_t address) const {
+  if (bottom.value() == 0) return false;
+  std::uint64_t slot_start = (bottom.value() - kernel_vm::kBase) / kSlotSize * kSlotSize +
+                             kernel_vm::kBase;
+  return address >= slot_start && address < bottom.value();
+}
+
+}  // namespace keos

@@ -26,7 +26,7 @@ KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-thre
   -fno-stack-clash-protection -fcf-protection=none -fno-asynchronous-unwind-tables \
   -U_FORTIFY_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
 KERNEL_INCLUDES = $(addprefix -I,$(KERNEL_INCLUDE_DIRS))
-KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker \
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker --no-relax \
   -T abyss/kernel.ld
 
 HOST_CXXFLAGS := -std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \

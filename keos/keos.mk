@@ -1,6 +1,7 @@
 # keos: the kernel abstractions.
 KERNEL_INCLUDE_DIRS += keos/include
 KERNEL_SRCS += $(wildcard keos/src/*.cpp keos/src/*/*.cpp)
+KERNEL_ASM += $(wildcard keos/src/*/*.asm)
 
 # Sources that also build on the host (pure logic, or reaching the machine only through
 # the seams in keos/tests/support), and their tests.

@@ -2,6 +2,7 @@
 
 #include <abyss/addressing.hpp>
 #include <abyss/console.hpp>
+#include <abyss/cpu.hpp>
 #include <abyss/string.hpp>
 #include <abyss/symbols.hpp>
 
@@ -18,9 +19,22 @@ const SymbolTable& kernel_symbols() {
 
 namespace {
 
-constexpr int kMaxFrames = 32;
-// Frame pointers must point into the direct map (kernel stacks, the boot stack).
-constexpr std::uint64_t kDirectMapEnd = kDirectMapBase + (512ull << 30);
+constexpr int kMaxFrames = 64;
+constexpr std::uint64_t kKernelHalf = 0xffff800000000000;
+
+// True if the 8 bytes at `va` (8-aligned) are mapped in the current address space: the
+// backtrace must not fault while it reports a fault. A read-only walk of the live table.
+bool readable(std::uint64_t va) {
+  if ((va & 7) != 0 || va < kKernelHalf) return false;
+  std::uint64_t entry = cpu::read_cr3();
+  for (int level = 3; level >= 0; --level) {
+    const auto* table = phys_ptr<const std::uint64_t>(Pa(entry & 0x000ffffffffff000ull));
+    entry = table[(va >> (12 + 9 * level)) & 511];
+    if (!(entry & 1)) return false;
+    if (level > 0 && level < 3 && (entry & 0x80)) return true;  // 1 GiB or 2 MiB page
+  }
+  return true;
+}
 
 void print_frame(int index, std::uint64_t address, std::uint64_t lookup_address) {
   SymbolInfo sym = kernel_symbols().lookup(lookup_address);
@@ -52,7 +66,7 @@ int indirect_call_length(const unsigned char* p) {
 // True if `ret` follows a call that can have entered `function`: a direct `call rel32`
 // to it, or any indirect call (its target cannot be checked).
 bool returns_from_call_to(std::uint64_t ret, std::uint64_t function) {
-  if (!in_kernel_text(ret - 7) || !in_kernel_text(ret)) return false;
+  if (!in_kernel_text(ret - 7) || !in_kernel_text(ret)) return false;  // text is mapped
   const auto* insn = reinterpret_cast<const unsigned char*>(ret);
   if (insn[-5] == 0xe8) {
     std::int32_t rel;
@@ -67,7 +81,7 @@ bool returns_from_call_to(std::uint64_t ret, std::uint64_t function) {
 
 void walk(int first_index, std::uint64_t rbp) {
   for (int i = first_index; i < kMaxFrames; ++i) {
-    if (rbp < kDirectMapBase || rbp >= kDirectMapEnd - 16 || (rbp & 7) != 0) break;
+    if (!readable(rbp) || !readable(rbp + 8)) break;
     const auto* frame = reinterpret_cast<const std::uint64_t*>(rbp);
     std::uint64_t next = frame[0];
     std::uint64_t ret = frame[1];
@@ -92,7 +106,7 @@ void print_trap_backtrace(std::uint64_t rip, std::uint64_t rsp, std::uint64_t rb
   print_frame(0, rip, rip);
   SymbolInfo sym = kernel_symbols().lookup(rip);
   int next = 1;
-  if (sym.name != nullptr && rsp >= kDirectMapBase && rsp < kDirectMapEnd - 8 && (rsp & 7) == 0) {
+  if (sym.name != nullptr && readable(rsp)) {
     std::uint64_t top = *reinterpret_cast<const std::uint64_t*>(rsp);
     if (returns_from_call_to(top, rip - sym.offset)) print_frame(next++, top, top - 1);
   }

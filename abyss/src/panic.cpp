@@ -43,8 +43,8 @@ void print_header(const char* fmt, std::va_list args) {
   char message[400];
   vformat(message, sizeof message, fmt, args);
   console::line("@@ panic cpu=%u", cpu_id());
-  if (PanicHook hook = g_panic_hook.load()) hook();
   console::line("KERNEL PANIC on cpu %u: %s", cpu_id(), message);
+  if (PanicHook hook = g_panic_hook.load()) hook();
 }
 
 void print_page_fault_cause(std::uint64_t error) {
@@ -107,6 +107,8 @@ void panic_trap(const TrapFrame& frame, const char* fmt, ...) {
   print_registers(frame);
   if (frame.from_user()) {
     console::line("backtrace: (trap in user mode at 0x%016lx)", frame.rip);
+  } else if (frame.vector == static_cast<std::uint64_t>(Vector::kDoubleFault)) {
+    print_backtrace(frame.rip, frame.rbp, FirstFrame::kInstruction);  // RSP is suspect
   } else {
     print_trap_backtrace(frame.rip, frame.rsp, frame.rbp);
   }

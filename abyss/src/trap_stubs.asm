@@ -81,6 +81,7 @@ trap_common:
     mov rdi, rsp
     cld
     call abyss_trap_dispatch
+    cli                                 ; a handler may have enabled interrupts
     POP_GPRS
     add rsp, 16
     test qword [rsp + 8], 3
@@ -102,6 +103,7 @@ trap_paranoid:
     mov rdi, rsp
     cld
     call abyss_trap_dispatch
+    cli
     test ebx, ebx
     jz .no_swap
     swapgs

@@ -9,6 +9,7 @@
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/mm/page_table.hpp>
 #include <keos/mm/tlb.hpp>
+#include <keos/syscall/uaccess.hpp>
 #include <keos/thread/thread.hpp>
 
 #include "thread/thread_internal.hpp"
@@ -35,8 +36,10 @@ void kernel_main() {
   keos::tlb::init();
   if (keos::kernel_vm::init().is_err()) abyss::panic("no memory for kernel_vm");
   keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);
+  abyss::set_kernel_fault_hook(keos::handle_kernel_fault);
   abyss::smp::start_aps(alloc_boot_stack, ap_main);
   abyss::time::start_timer_this_cpu();
+  keos::sched::wait_until_all_cpus_ready();
   abyss::console::line("@@ boot cpus=%u ms=%lu", abyss::cpu_count(),
                        abyss::time::now_ns() / 1'000'000);
   if (keos::ThreadBuilder("ktest").spawn(run_tests).is_err()) {

@@ -18,7 +18,8 @@ namespace abyss {
 /// True once any CPU has started to panic.
 bool panicking();
 
-/// Called on the panicking CPU before the report (e.g. to name the running test).
+/// Called on the panicking CPU after the message line, to add lines of its own (the
+/// kernel names the running thread).
 using PanicHook = void (*)();
 void set_panic_hook(PanicHook hook);
 

@@ -12,8 +12,9 @@
 //   @@ ktest fail NAME ms=T free_frames=N :: FILE:LINE: MESSAGE
 //   @@ summary passed=N failed=M
 // then the kernel powers off with ExitCode::kSuccess or kFailure. A test declared with
-// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose message contains TEXT; the host
-// runner checks that (the kernel cannot report after its own panic).
+// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose report contains each " ;; "-
+// separated piece of TEXT; the host runner checks that (the kernel cannot report after
+// its own panic).
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,8 @@ bool glob_match(const char* pattern, const char* name);
 
 /// Defines an in-kernel test: `KEOS_TEST(frame_refcount) { ... }`.
 #define KEOS_TEST(name) KEOS_TEST_REGISTER_(name, nullptr)
-/// Defines a test that passes only if it panics with `text` in the panic message.
+/// Defines a test that passes only if it panics and the report (message, added lines,
+/// backtrace) contains `text`; several required pieces are separated by " ;; ".
 #define KEOS_TEST_EXPECT_PANIC(name, text) KEOS_TEST_REGISTER_(name, text)
 
 /// Fails the test and returns from the current function if `cond` is false.

@@ -87,7 +87,9 @@ void shoot(const PageTable& table, bool flush_all, Va va) {
   if (targets & (1ull << me)) flush_local(request);
   targets &= ~(1ull << me);
   if (targets == 0) return;
-  request.remaining.store(static_cast<std::uint32_t>(__builtin_popcountll(targets)));
+  std::uint32_t count = 0;
+  for (std::uint64_t m = targets; m != 0; m &= m - 1) ++count;  // (popcnt needs libgcc)
+  request.remaining.store(count);
   Mailbox& mine = g_mailboxes[me];
   for (std::uint32_t cpu = 0; cpu < kMaxCpus; ++cpu) {
     if (!(targets & (1ull << cpu))) continue;

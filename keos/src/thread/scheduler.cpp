@@ -7,7 +7,9 @@
 // CPU runs on another stack and another address space, can it be destroyed.
 #include <atomic>
 
+#include <abyss/console.hpp>
 #include <abyss/cpu.hpp>
+#include <abyss/panic.hpp>
 #include <abyss/format.hpp>
 #include <abyss/gdt.hpp>
 #include <abyss/percpu.hpp>
@@ -37,6 +39,7 @@ Thread* g_head = nullptr;
 Thread* g_tail = nullptr;
 CpuSched g_cpus[abyss::kMaxCpus];
 std::atomic<std::uint64_t> g_idle_cpus{0};
+std::atomic<std::uint32_t> g_cpus_ready{0};  // CPUs whose idle thread exists
 alignas(16) std::uint8_t g_initial_fpu[512];
 
 CpuSched& here() { return g_cpus[abyss::cpu_id()]; }
@@ -145,6 +148,19 @@ void adopt_boot_context(std::uint64_t boot_stack_top) {
   idle->cpu = abyss::cpu_id();
   CpuSched& c = here();
   c.current = c.idle = idle;
+  g_cpus_ready.fetch_add(1, std::memory_order_release);
+}
+
+// Adds the running thread to a panic report, and says so when a fault hit a stack guard.
+void describe_for_panic() {
+  Thread* t = here().current;
+  if (t == nullptr) return;
+  abyss::console::line("  in thread '%s' (id %lu)", t->name, t->id);
+  std::uint64_t cr2 = abyss::cpu::read_cr2();
+  if (t->stack.in_guard(cr2)) {
+    abyss::console::line("  kernel stack overflow: 0x%016lx is in the guard below the stack of '%s'",
+                         cr2, t->name);
+  }
 }
 
 }  // namespace
@@ -167,6 +183,7 @@ void init_bsp(std::uint64_t boot_stack_top) {
   adopt_boot_context(boot_stack_top);
   abyss::register_interrupt(abyss::Vector::kReschedule, on_reschedule);
   abyss::time::set_tick_hook(on_tick);
+  abyss::set_panic_hook(describe_for_panic);
 }
 
 void run_ap(std::uint64_t boot_stack_top) {
@@ -180,6 +197,10 @@ void idle_loop() {
     lock_and_switch();
     abyss::cpu::enable_interrupts_and_halt();
   }
+}
+
+void wait_until_all_cpus_ready() {
+  while (g_cpus_ready.load(std::memory_order_acquire) < abyss::cpu_count()) abyss::cpu_relax();
 }
 
 Thread* current() { return here().current; }

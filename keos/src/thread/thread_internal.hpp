@@ -59,6 +59,9 @@ namespace sched {
 void init_bsp(std::uint64_t boot_stack_top);
 /// An AP's boot context becomes its idle thread; runs the idle loop.
 [[noreturn]] void run_ap(std::uint64_t boot_stack_top);
+/// Waits until every online CPU runs its idle thread (so nothing more is allocated for
+/// them later, e.g. during a test that counts frames).
+void wait_until_all_cpus_ready();
 /// The idle loop of the calling CPU's idle thread.
 [[noreturn]] void idle_loop();
 

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 #include <keos/result.hpp>
@@ -70,7 +71,8 @@ class ThreadBuilder {
     return *this;
   }
 
-  /// Starts a thread running `fn()` (which returns the exit code). On error (out of
+  /// Starts a thread running `fn()`, whose int result is the exit code (0 if it returns
+  /// nothing). On error (out of
   /// memory) nothing is started and the attached task is destroyed.
   template <class Fn>
   Result<JoinHandle> spawn(Fn fn) {
@@ -86,7 +88,15 @@ class ThreadBuilder {
   template <class Fn>
   struct Closure {
     explicit Closure(Fn&& f) : fn(std::move(f)) {}
-    static int run(void* self) { return static_cast<Closure*>(self)->fn(); }
+    static int run(void* self) {
+      Fn& fn = static_cast<Closure*>(self)->fn;
+      if constexpr (std::is_void_v<decltype(fn())>) {
+        fn();
+        return 0;
+      } else {
+        return fn();
+      }
+    }
     static void destroy(void* self) { delete static_cast<Closure*>(self); }
     Fn fn;
   };

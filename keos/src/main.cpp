@@ -9,6 +9,7 @@
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/mm/page_table.hpp>
 #include <keos/mm/tlb.hpp>
+#include <keos/syscall/registers.hpp>
 #include <keos/syscall/uaccess.hpp>
 #include <keos/thread/thread.hpp>
 
@@ -25,7 +26,10 @@ void* alloc_boot_stack(std::size_t bytes) {
   return block.is_ok() ? keos::phys_ptr(block.value()) : nullptr;
 }
 
-[[noreturn]] void ap_main() { keos::sched::run_ap(abyss::this_cpu().kernel_stack_top); }
+[[noreturn]] void ap_main() {
+  keos::init_user_mode_this_cpu();
+  keos::sched::run_ap(abyss::this_cpu().kernel_stack_top);
+}
 
 int run_tests() { keos::test::run_from_cmdline(abyss::kernel_cmdline()); }
 
@@ -37,6 +41,8 @@ void kernel_main() {
   if (keos::kernel_vm::init().is_err()) abyss::panic("no memory for kernel_vm");
   keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);
   abyss::set_kernel_fault_hook(keos::handle_kernel_fault);
+  keos::init_user_mode();
+  keos::init_user_mode_this_cpu();
   abyss::smp::start_aps(alloc_boot_stack, ap_main);
   abyss::time::start_timer_this_cpu();
   keos::sched::wait_until_all_cpus_ready();

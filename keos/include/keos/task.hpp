@@ -5,16 +5,13 @@
 
 #include <cstdint>
 
-#include <abyss/trap.hpp>
 #include <keos/addressing.hpp>
 #include <keos/result.hpp>
+#include <keos/syscall/registers.hpp>
 
 namespace keos {
 
 class PageTable;
-
-/// The saved user registers of a system call or trap: the full trap frame.
-using Registers = abyss::TrapFrame;
 
 /// What a user-memory access wants to do.
 enum class Access { kRead, kWrite };

@@ -146,6 +146,8 @@ def parse(result: BootResult) -> None:
 
 def run(boot: Boot, echo=None) -> BootResult:
     """Runs one boot to its end (or its timeout); `echo(line)` sees each line live."""
+    if len(boot.cmdline) >= 4000:  # the kernel reads at most 4095 bytes of it
+        raise ValueError(f"kernel command line too long ({len(boot.cmdline)} bytes)")
     if shutil.which("qemu-system-x86_64") is None:
         raise SystemExit("qemu-system-x86_64 not found: run scripts/setup.sh")
     with tempfile.NamedTemporaryFile("w", prefix="keos-cmdline-", delete=False) as f:

@@ -32,7 +32,7 @@ namespace {
 
 constinit BootInfo g_boot_info{};
 constinit AcpiInfo g_acpi_info{};
-constinit char g_cmdline[BootInfo::kMaxCmdline + 512] = {};
+constinit char g_cmdline[BootInfo::kMaxCmdline + 4096] = {};
 constinit Pa g_boot_info_start, g_boot_info_end;
 constinit Pa g_direct_map_end{4ull << 30};
 
@@ -53,7 +53,7 @@ void load_boot_info(std::uint32_t info_pa) {
 
 void build_cmdline() {
   std::size_t n = format(g_cmdline, sizeof g_cmdline, "%s", g_boot_info.cmdline);
-  char extra[512];
+  static char extra[4096];
   if (fw_cfg::read_file("opt/keos/cmdline", extra, sizeof extra) >= 0) {
     format(g_cmdline + n, sizeof g_cmdline - n, "%s%s", n != 0 ? " " : "", extra);
   }

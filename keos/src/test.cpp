@@ -17,7 +17,7 @@ extern "C" const keos::test::TestCase* const __keos_tests_end[];
 namespace keos::test {
 namespace {
 
-constexpr std::size_t kSelectionMax = 512;
+constexpr std::size_t kSelectionMax = 4096;
 constexpr std::size_t kMaxTests = 1024;
 
 bool g_failed = false;
@@ -25,7 +25,7 @@ char g_failure[400];
 
 // True if `name` matches one of the comma-separated globs in `selection`.
 bool selected(const char* selection, const char* name) {
-  char glob[128];
+  char glob[128];  // longer globs are cut (test names are far shorter)
   const char* p = selection;
   while (*p != '\0') {
     std::size_t n = 0;
@@ -105,7 +105,7 @@ void run_from_cmdline(const char* cmdline) {
     list_tests();
     abyss::power_off(abyss::ExitCode::kSuccess);
   }
-  char selection[kSelectionMax];
+  static char selection[kSelectionMax];
   bool explicit_selection = abyss::cmdline_value(cmdline, "test", selection, sizeof selection);
   unsigned passed = 0, failed_count = 0;
   for (std::size_t i = 0; i < g_count; ++i) {

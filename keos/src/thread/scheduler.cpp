@@ -170,12 +170,16 @@ void finish_switch() {
   Thread* prev = c.previous;
   c.previous = nullptr;
   bool exited = prev != nullptr && prev->state.load() == ThreadState::kExiting;
-  if (exited) prev->state.store(ThreadState::kExited, std::memory_order_release);
   g_lock.unlock();
-  if (exited) {
-    if (Thread* joiner = prev->joiner.load()) unpark(joiner);
-    prev->drop_ref();  // the scheduler's reference
-  }
+  if (!exited) return;
+  // This CPU runs on another stack and another address space now: the thread's stack
+  // and task can go. Then publish kExited, wake the joiner, drop the scheduler's
+  // reference, and touch the thread no more.
+  prev->release_resources();
+  Thread* joiner = prev->joiner.load();
+  prev->state.store(ThreadState::kExited, std::memory_order_release);
+  if (joiner != nullptr) unpark(joiner);
+  prev->drop_ref();
 }
 
 void init_bsp(std::uint64_t boot_stack_top) {

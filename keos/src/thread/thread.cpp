@@ -35,12 +35,18 @@ void prepare_stack(Thread* t) {
 
 }  // namespace
 
+void Thread::release_resources() {
+  stack.release();
+  delete task;
+  task = nullptr;
+  if (destroy_arg != nullptr) destroy_arg(arg);
+  destroy_arg = nullptr;
+}
+
 void Thread::drop_ref() {
   if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   sched::unregister_thread(this);
-  stack.release();
-  delete task;
-  if (destroy_arg != nullptr) destroy_arg(arg);
+  release_resources();  // a thread that never ran (nothing else released them)
   delete this;
 }
 
@@ -80,6 +86,9 @@ int JoinHandle::join() {
   Thread* t = thread_;
   t->joiner.store(sched::current());
   while (t->state.load(std::memory_order_acquire) != ThreadState::kExited) sched::park_current();
+  // The scheduler drops its reference right after publishing kExited; wait for that, so
+  // this handle's reference is the last and everything is freed before join() returns.
+  while (t->refs.load(std::memory_order_acquire) > 1) abyss::cpu_relax();
   int code = t->exit_code;
   thread_ = nullptr;
   t->drop_ref();

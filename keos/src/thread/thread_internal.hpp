@@ -50,6 +50,9 @@ class Thread {
   Thread* prev_all = nullptr;
   alignas(16) std::uint8_t fpu[512] = {};  // fxsave area
 
+  /// Frees the stack, the task and the closure: once the thread has finished running.
+  void release_resources();
+  /// Drops a reference; the last one frees the record.
   void drop_ref();
 };
 

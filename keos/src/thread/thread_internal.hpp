@@ -46,6 +46,8 @@ class Thread {
   Affinity affinity = Affinity::kAnyCpu;
   std::uint32_t cpu = 0;
   Thread* next_runnable = nullptr;  // run-queue link, guarded by the scheduler lock
+  const void* waiting_on = nullptr;  // the WaitQueue it is on, guarded by that queue
+  Thread* wait_next = nullptr;
   Thread* next_all = nullptr;       // registry links, guarded by the registry lock
   Thread* prev_all = nullptr;
   alignas(16) std::uint8_t fpu[512] = {};  // fxsave area

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Everything CI checks (`make test`): the host unit tests, then the kernel tests in
-several boots run in parallel:
+"""Everything CI checks (`make test`): the host unit tests (Catch2, and the runner's own
+Python tests), then the kernel tests in several boots run in parallel:
 
   smp4/*  every kernel test at 4 CPUs (one boot; expected-panic tests one boot each)
   smp1/*  every ordinary kernel test at 1 CPU
@@ -41,6 +41,18 @@ def run_unit(binary: str) -> tuple[int, int, str]:
     if m:
         return int(m.group(2)), max(int(m.group(3)), 1 if proc.returncode else 0), out
     return 0, 1, out  # crashed before Catch2 could summarise (e.g. a sanitizer report)
+
+
+def run_python_tests() -> tuple[int, int, str]:
+    """The runner's own unit tests (grader/test_*.py); returns (passed, failed, output)."""
+    import io
+    import unittest
+    stream = io.StringIO()
+    suite = unittest.defaultTestLoader.discover(os.path.dirname(os.path.abspath(__file__)),
+                                                pattern="test_*.py")
+    result = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    return result.testsRun - failed, failed, stream.getvalue()
 
 
 def list_tests(args) -> list[tuple[str, str | None]]:
@@ -103,6 +115,11 @@ def main() -> int:
         if uf:
             print(out)
         passed, failed = passed + up, failed + uf
+        pp, pf, out = run_python_tests()
+        print(f"runner: {pp} passed, {pf} failed (Python unit tests)")
+        if pf:
+            print(out)
+        passed, failed = passed + pp, failed + pf
 
     listed = list_tests(args)
     boots = plan(args, listed)

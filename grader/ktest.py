@@ -12,6 +12,7 @@ kernel's console (COM1) is read line by line; lines starting with `@@ ` are the 
     @@ ktest fail NAME ms=T free_frames=N :: REASON
     @@ summary passed=N failed=M
     @@ panic cpu=N ... @@ panic-end
+    @@ out STREAM TEXT     (a user program's output: 1 stdout, 2 stderr; escaped)
 
 `judge()` turns a finished boot into one verdict per test: pass, fail, leak (free frames
 after != before), panic, timeout, or missing (never started). Python standard library only.
@@ -96,6 +97,32 @@ class BootResult:
     summary: tuple[int, int] | None = None
     panic: Panic | None = None
     panic_after: str | None = None  # the test running when the panic began
+    # Output per test (None: outside any test) and stream (1, 2), as bytes.
+    output: dict[str | None, dict[int, bytearray]] = field(default_factory=dict)
+
+
+def unescape(text: str) -> bytes:
+    """Undoes the escaping of `@@ out` lines (keos/include/keos/teletype.hpp)."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\" or i + 1 >= len(text):
+            out += c.encode("latin-1", "replace")
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt == "n":
+            out += b"\n"
+        elif nxt == "t":
+            out += b"\t"
+        elif nxt == "x" and i + 3 < len(text):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 2
+        else:
+            out += nxt.encode("latin-1", "replace")
+        i += 2
+    return bytes(out)
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -115,6 +142,12 @@ def parse(result: BootResult) -> None:
                     result.panic.message = line.split(": ", 1)[-1]
             continue
         if not line.startswith("@@ "):
+            continue
+        if line.startswith("@@ out "):
+            stream, _, text = line[7:].partition(" ")
+            if stream in ("1", "2"):
+                per_test = result.output.setdefault(current, {1: bytearray(), 2: bytearray()})
+                per_test[int(stream)] += unescape(text)
             continue
         words = line[3:].split(" ", 2)
         kind = words[0]

@@ -10,6 +10,8 @@
 #include <abyss/string.hpp>
 #include <abyss/time.hpp>
 #include <keos/mm/frame_alloc.hpp>
+#include <keos/teletype.hpp>
+#include <keos/thread/thread.hpp>
 
 extern "C" const keos::test::TestCase* const __keos_tests_start[];
 extern "C" const keos::test::TestCase* const __keos_tests_end[];
@@ -70,12 +72,19 @@ void list_tests() {
 bool run_one(const TestCase& t) {
   g_failed = false;
   g_failure[0] = '\0';
+  // Each test gets its own teletype (empty input, output captured and echoed), which
+  // every thread it creates inherits.
+  Teletype* tty = Teletype::create(nullptr, 0, Echo::kYes);
+  if (tty == nullptr) abyss::panic("no memory for the test's teletype");
+  Teletype* previous = Current::replace_teletype(tty);
   std::size_t frames_before = mm::free_frame_count();
   abyss::console::line("@@ ktest start %s free_frames=%lu", t.name, frames_before);
   std::uint64_t start = abyss::time::now_ns();
   t.body();
   std::uint64_t ms = (abyss::time::now_ns() - start) / 1'000'000;
+  tty->discard_output();
   std::size_t frames_after = mm::free_frame_count();
+  Current::replace_teletype(previous)->unref();
   if (g_failed) {
     abyss::console::line("@@ ktest fail %s ms=%lu free_frames=%lu :: %s", t.name, ms, frames_after,
                          g_failure);

@@ -6,6 +6,7 @@
 #include <abyss/format.hpp>
 #include <abyss/spinlock.hpp>
 #include <abyss/string.hpp>
+#include <keos/teletype.hpp>
 
 #include "thread_internal.hpp"
 
@@ -36,6 +37,8 @@ void prepare_stack(Thread* t) {
 }  // namespace
 
 void Thread::release_resources() {
+  if (tty != nullptr) tty->unref();
+  tty = nullptr;
   stack.release();
   delete task;
   task = nullptr;
@@ -64,6 +67,8 @@ Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg,
   abyss::format(t->name, sizeof t->name, "%s", name_);
   t->stack = stack.value();
   t->task = task_;
+  t->tty = sched::current()->tty;
+  if (t->tty != nullptr) t->tty->ref();
   t->run = run;
   t->arg = arg;
   t->destroy_arg = destroy;
@@ -104,6 +109,21 @@ Task* Current::task() { return sched::current()->task; }
 bool Current::killed() { return sched::current()->killed.load(); }
 void Current::park() { sched::park_current(); }
 void Current::yield() { sched::yield(); }
+
+Teletype& Current::teletype() {
+  static Teletype* console = Teletype::create(nullptr, 0, Echo::kYes);
+  Thread* me = sched::current();
+  if (me->tty != nullptr) return *me->tty;
+  if (console == nullptr) abyss::panic("no memory for the console teletype");
+  return *console;
+}
+
+Teletype* Current::replace_teletype(Teletype* tty) {
+  Thread* me = sched::current();
+  Teletype* previous = me->tty;
+  me->tty = tty;
+  return previous;
+}
 
 void unpark(ThreadId id) {
   if (Thread* t = sched::find_thread(id)) {

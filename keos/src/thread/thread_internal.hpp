@@ -35,6 +35,7 @@ class Thread {
   std::uint64_t saved_rsp = 0;                 // while not running
   KernelStack stack{};
   Task* task = nullptr;  // owned
+  Teletype* tty = nullptr;  // a reference; nullptr: the console's
   int (*run)(void*) = nullptr;
   void* arg = nullptr;
   void (*destroy_arg)(void*) = nullptr;

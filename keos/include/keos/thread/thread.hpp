@@ -27,6 +27,7 @@
 namespace keos {
 
 using ThreadId = std::uint64_t;
+class Teletype;
 
 inline constexpr std::size_t kKernelStackSize = 32 * 1024;
 inline constexpr int kKilledExitCode = -1;
@@ -123,6 +124,11 @@ class Current {
   static void park();
   /// Gives the CPU to another runnable thread, if any.
   static void yield();
+  /// The running thread's teletype (inherited from its creator; at boot, the console's).
+  static Teletype& teletype();
+  /// Gives the running thread `tty` (taking over the caller's reference; nullptr: the
+  /// console's) and returns the previous one (its reference passes to the caller).
+  static Teletype* replace_teletype(Teletype* tty);
 };
 
 /// Makes a parked thread runnable (or lets its next park() return at once).

@@ -1,0 +1,70 @@
+// Teletype: the terminal behind a thread's standard streams (fds 0, 1 and 2 of a process).
+//
+// Standard input is canned: the bytes given at creation, then end of input. Output to
+// stdout and stderr is kept in memory (tests compare it) and, if asked, echoed on the
+// console as framed lines that cannot mix with kernel log lines:
+//   @@ out 1 <text>      (stdout; 2 for stderr)
+// where <text> escapes '\\' as "\\\\", newline as "\\n", tab as "\\t", and any other byte
+// outside printable ASCII as "\\xHH"; the host runner rebuilds the exact bytes.
+//
+// A thread inherits its creator's teletype; a test gives each test its own. Reference
+// counted; the last unref() frees it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include <keos/result.hpp>
+#include <keos/sync/mutex.hpp>
+
+namespace keos {
+
+enum class Stream { kStdout = 1, kStderr = 2 };
+/// Whether output also goes to the console.
+enum class Echo { kNo, kYes };
+
+class Teletype {
+ public:
+  /// A teletype reading `input` (copied) and capturing what is written; nullptr if out
+  /// of memory.
+  static Teletype* create(const char* input, std::size_t input_len, Echo echo);
+  void ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void unref();
+
+  /// Copies up to `len` bytes of the remaining input into `dst`; 0 at the end of input.
+  std::size_t read(void* dst, std::size_t len);
+  /// Appends to the stream's capture (beyond kCaptureLimit bytes the capture stops
+  /// growing, and truncated() says so) and echoes if asked. Returns `len`.
+  std::size_t write(Stream stream, const void* src, std::size_t len);
+
+  static constexpr std::size_t kCaptureLimit = 1 << 20;
+  /// What was written to `stream` so far, and how many bytes of it are kept.
+  const char* captured(Stream stream);
+  std::size_t captured_size(Stream stream);
+  bool truncated(Stream stream);
+  /// Frees what was captured (the test harness does, before counting free frames).
+  void discard_output();
+
+ private:
+  struct Capture {
+    char* data = nullptr;
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+    bool truncated = false;
+  };
+  struct State {
+    char* input = nullptr;
+    std::size_t input_len = 0;
+    std::size_t input_pos = 0;
+    Capture out[2];
+  };
+  explicit Teletype(Echo echo) : echo_(echo) {}
+  ~Teletype();
+  static void echo_lines(Stream stream, const char* data, std::size_t len);
+
+  std::atomic<int> refs_{1};
+  Echo echo_;
+  Mutex<State> state_;
+};
+
+}  // namespace keos

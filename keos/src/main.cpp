@@ -38,7 +38,9 @@ int run_tests() { keos::test::run_from_cmdline(abyss::kernel_cmdline()); }
 void kernel_main() {
   keos::mm::init_frame_allocator();
   keos::tlb::init();
-  if (keos::kernel_vm::init().is_err()) abyss::panic("no memory for kernel_vm");
+  if (keos::kernel_vm::init().is_err() || keos::KernelStack::fill_pool().is_err()) {
+    abyss::panic("no memory for kernel stacks");
+  }
   keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);
   abyss::set_kernel_fault_hook(keos::handle_kernel_fault);
   keos::init_user_mode();

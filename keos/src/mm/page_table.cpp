@@ -215,13 +215,22 @@ Result<void> map_page(Va va, Page page) {
   return Ok();
 }
 
-StaleTLBEntry unmap_page(Va va) {
-  KASSERT(in_region(va));
-  Pte* entry = find_leaf(abyss::kernel_page_table_root(), va, Missing::kFail, 0).take();
-  KASSERT(entry->present());
-  Pa old = entry->pa();
-  *entry = Pte();
-  return StaleTLBEntry(PageTable::kernel(), va, Page::from_raw(old));
+void unmap_pages(Va va, std::uint64_t pages) {
+  constexpr std::uint64_t kBatch = 16;
+  Pa frames[kBatch];
+  for (std::uint64_t done = 0; done < pages; done += kBatch) {
+    std::uint64_t n = pages - done < kBatch ? pages - done : kBatch;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      Va page = va + (done + i) * kPageSize;
+      KASSERT(in_region(page));
+      Pte* entry = find_leaf(abyss::kernel_page_table_root(), page, Missing::kFail, 0).take();
+      KASSERT(entry->present());
+      frames[i] = entry->pa();
+      *entry = Pte();
+    }
+    tlb::invalidate_range(PageTable::kernel(), va + done * kPageSize, n);
+    for (std::uint64_t i = 0; i < n; ++i) Page::from_raw(frames[i]);  // dropped: freed
+  }
 }
 
 }  // namespace keos::kernel_vm

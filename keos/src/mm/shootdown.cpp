@@ -26,9 +26,12 @@ namespace {
 
 constexpr std::uint32_t kMaxCpus = abyss::kMaxCpus;
 
+// Beyond this many pages a whole-table flush is cheaper than one invlpg per page.
+constexpr std::uint64_t kMaxInvlpgPages = 32;
+
 struct Request {
-  bool flush_all;
   Va va;
+  std::uint64_t pages;  // 0: flush the whole table
   std::atomic<std::uint32_t> remaining;
 };
 
@@ -45,10 +48,10 @@ Mailbox g_mailboxes[kMaxCpus];
 PageTable* g_loaded[kMaxCpus];  // the table each CPU has loaded (nullptr: the kernel table)
 
 void flush_local(const Request& r) {
-  if (r.flush_all) {
+  if (r.pages == 0 || r.pages > kMaxInvlpgPages) {
     abyss::cpu::write_cr3(abyss::cpu::read_cr3());
   } else {
-    abyss::cpu::invlpg(r.va.value());
+    for (std::uint64_t i = 0; i < r.pages; ++i) abyss::cpu::invlpg(r.va.value() + i * kPageSize);
   }
 }
 
@@ -77,13 +80,13 @@ void answer() {
 
 void on_shootdown_ipi(abyss::TrapFrame&) { answer(); }
 
-void shoot(const PageTable& table, bool flush_all, Va va) {
+void shoot(const PageTable& table, Va va, std::uint64_t pages) {
   abyss::cpu::InterruptGuard irq;  // no migration between the local and the remote part
   std::atomic_thread_fence(std::memory_order_seq_cst);
   std::uint32_t me = abyss::cpu_id();
   std::uint32_t online = abyss::cpu_count();
   std::uint64_t targets = table.active_cpus() & (online >= 64 ? ~0ull : (1ull << online) - 1);
-  Request request{flush_all, va, {0}};
+  Request request{va, pages, {0}};
   if (targets & (1ull << me)) flush_local(request);
   targets &= ~(1ull << me);
   if (targets == 0) return;
@@ -115,8 +118,11 @@ void init() {
   abyss::set_spin_hook(answer);
 }
 
-void invalidate_page(const PageTable& table, Va va) { shoot(table, false, va); }
-void invalidate_all(const PageTable& table) { shoot(table, true, Va(0)); }
+void invalidate_page(const PageTable& table, Va va) { shoot(table, va, 1); }
+void invalidate_range(const PageTable& table, Va va, std::uint64_t pages) {
+  if (pages != 0) shoot(table, va, pages);
+}
+void invalidate_all(const PageTable& table) { shoot(table, Va(0), 0); }
 
 Stats stats(std::uint32_t cpu) {
   const Mailbox& box = g_mailboxes[cpu];

@@ -34,36 +34,72 @@ void give_slot(std::uint32_t slot) {
 
 std::uint64_t slot_base(std::uint32_t slot) { return kernel_vm::kBase + slot * kSlotSize; }
 
-void unmap_pages(Va bottom, std::uint64_t pages) {
-  for (std::uint64_t i = 0; i < pages; ++i) {
-    kernel_vm::unmap_page(bottom + i * kPageSize).invalidate();  // the Page is dropped here
+// Freed stacks wait here, still mapped, for the next thread: unmapping a kernel stack
+// costs a shootdown on every CPU. The pool is filled at boot, so it is always full when
+// no thread is running and free-frame counts before and after a test agree.
+constexpr std::uint32_t kPoolSize = 32;
+abyss::SpinLock g_pool_lock;  // guards g_pool and g_pooled
+std::uint32_t g_pool[kPoolSize];
+std::uint32_t g_pooled = 0;
+
+std::uint32_t slot_of(Va bottom) {
+  return static_cast<std::uint32_t>((bottom.value() - kernel_vm::kBase) / kSlotSize);
+}
+
+KernelStack stack_in(std::uint32_t slot) {
+  Va top(slot_base(slot) + kSlotSize);
+  return KernelStack{top - kKernelStackSize, top};
+}
+
+Result<KernelStack> map_new_stack() {
+  std::uint32_t slot = TRY(take_slot());
+  KernelStack stack = stack_in(slot);
+  for (std::uint64_t i = 0; i < kKernelStackSize / kPageSize; ++i) {
+    Result<Page> page = Page::create();
+    Result<void> mapped = page.is_ok()
+                              ? kernel_vm::map_page(stack.bottom + i * kPageSize, page.take())
+                              : Err(page.error());
+    if (mapped.is_err()) {
+      kernel_vm::unmap_pages(stack.bottom, i);
+      give_slot(slot);
+      return Err(mapped.error());
+    }
   }
+  return stack;
 }
 
 }  // namespace
 
 Result<KernelStack> KernelStack::create() {
-  std::uint32_t slot = TRY(take_slot());
-  Va top(slot_base(slot) + kSlotSize);
-  Va bottom = top - kKernelStackSize;
-  for (std::uint64_t i = 0; i < kKernelStackSize / kPageSize; ++i) {
-    Result<Page> page = Page::create();
-    Result<void> mapped =
-        page.is_ok() ? kernel_vm::map_page(bottom + i * kPageSize, page.take()) : Err(page.error());
-    if (mapped.is_err()) {
-      unmap_pages(bottom, i);
-      give_slot(slot);
-      return Err(mapped.error());
-    }
+  {
+    abyss::SpinLockGuard guard(g_pool_lock);
+    if (g_pooled != 0) return stack_in(g_pool[--g_pooled]);
   }
-  return KernelStack{bottom, top};
+  return map_new_stack();
 }
 
 void KernelStack::release() {
   if (bottom.value() == 0) return;  // a boot stack
-  unmap_pages(bottom, kKernelStackSize / kPageSize);
-  give_slot(static_cast<std::uint32_t>((bottom.value() - kernel_vm::kBase) / kSlotSize));
+  std::uint32_t slot = slot_of(bottom);
   bottom = top = Va(0);
+  {
+    abyss::SpinLockGuard guard(g_pool_lock);
+    if (g_pooled < kPoolSize) {
+      g_pool[g_pooled++] = slot;
+      return;
+    }
+  }
+  KernelStack stack = stack_in(slot);
+  kernel_vm::unmap_pages(stack.bottom, kKernelStackSize / kPageSize);
+  give_slot(slot);
+}
+
+Result<void> KernelStack::fill_pool() {
+  for (std::uint32_t i = 0; i < kPoolSize; ++i) {
+    KernelStack stack = TRY(map_new_stack());
+    stack.release();
+  }
+  return Ok();
 }
 
 bool KernelStack::in_guard(std::uint64_t address) const {

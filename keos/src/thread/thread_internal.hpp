@@ -22,7 +22,10 @@ struct KernelStack {
   Va bottom;  // lowest mapped byte; Va(0) for a boot stack we did not allocate
   Va top;
   static Result<KernelStack> create();
+  /// Gives the stack back (to a pool of mapped stacks, or unmapped if the pool is full).
   void release();
+  /// Fills the pool of free stacks (at boot).
+  static Result<void> fill_pool();
   /// True if `address` is in this stack's guard region.
   bool in_guard(std::uint64_t address) const;
 };

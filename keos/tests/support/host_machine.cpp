@@ -106,6 +106,11 @@ namespace keos::tlb {
 void invalidate_page(const PageTable& table, Va va) {
   host::g_invalidations.push_back({table.root(), va.value()});
 }
+void invalidate_range(const PageTable& table, Va va, std::uint64_t pages) {
+  for (std::uint64_t i = 0; i < pages; ++i) {
+    host::g_invalidations.push_back({table.root(), va.value() + i * kPageSize});
+  }
+}
 void invalidate_all(const PageTable& table) {
   host::g_invalidations.push_back({table.root(), host::Invalidation::kAll});
 }

@@ -116,9 +116,9 @@ inline constexpr std::uint64_t kSize = 1ull << 39;
 Result<void> init();
 /// Maps `page` read-write, not executable, at `va` in the region.
 Result<void> map_page(Va va, Page page);
-/// Removes the mapping at `va`; the entry owns the frame until it is invalidated on
-/// every CPU (kernel mappings are visible everywhere).
-StaleTLBEntry unmap_page(Va va);
+/// Removes `pages` mappings from `va`, invalidates them on every CPU in one round, then
+/// drops their frames.
+void unmap_pages(Va va, std::uint64_t pages);
 
 }  // namespace kernel_vm
 

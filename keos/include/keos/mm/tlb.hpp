@@ -56,6 +56,8 @@ namespace tlb {
 // The hardware side, used by the two above: the kernel's version sends IPIs
 // (keos/src/mm/shootdown.cpp); host unit tests record the calls instead.
 void invalidate_page(const PageTable& table, Va va);
+/// Invalidates `pages` pages from `va` (one round of IPIs for all of them).
+void invalidate_range(const PageTable& table, Va va, std::uint64_t pages);
 void invalidate_all(const PageTable& table);
 
 /// Sets up the shootdown IPI and the spin hook (BSP, once, before the APs start).

@@ -49,6 +49,7 @@ UNIT_KERNEL_SRCS :=
 include abyss/abyss.mk
 include keos/keos.mk
 include grader/grader.mk
+include userland/userland.mk
 
 KERNEL_OBJS := $(patsubst %.cpp,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
@@ -104,9 +105,19 @@ $(KERNEL_ELF): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
 	$(PYTHON) scripts/mksyms.py --same $(BUILD)/kernel.stage1.elf $@
 
-$(ISO): $(KERNEL_ELF) scripts/grub.cfg | tools
+# The root file system: a ustar archive (GRUB module "rootfs") of every ROOTFS_FILES entry,
+# under its base name, in a reproducible order.
+ROOTFS := $(BUILD)/rootfs.tar
+$(ROOTFS): $(ROOTFS_FILES)
+	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
+	$(Q)cp $(ROOTFS_FILES) $(BUILD)/rootfs/
+	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+	  -cf $@ -C $(BUILD)/rootfs $(notdir $(ROOTFS_FILES))
+
+$(ISO): $(KERNEL_ELF) $(ROOTFS) scripts/grub.cfg | tools
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	$(OBJCOPY) --strip-debug $(KERNEL_ELF) $(BUILD)/iso/boot/kernel.elf
+	cp $(ROOTFS) $(BUILD)/iso/boot/rootfs.tar
 	cp scripts/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ --install-modules="multiboot2 normal iso9660 biosdisk" \
 	  --locales= --fonts= --themes= $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \

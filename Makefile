@@ -2,6 +2,7 @@
 # every output goes under build/. See README.md for the commands.
 
 NCPU ?= 4
+SOLUTION ?=
 MEM ?= 512M
 TEST ?=
 TESTS ?= $(TEST)
@@ -48,6 +49,7 @@ UNIT_KERNEL_SRCS :=
 
 include abyss/abyss.mk
 include keos/keos.mk
+include project3/project3.mk
 include grader/grader.mk
 include userland/userland.mk
 
@@ -71,6 +73,9 @@ $(BUILD)/kernel.flags: FORCE
 	$(call flags_stamp,$(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES))
 $(BUILD)/unit.flags: FORCE
 	$(call flags_stamp,$(HOST_CXXFLAGS) $(KERNEL_INCLUDES))
+# The kernel's object list (it changes with SOLUTION=1): a change relinks.
+$(BUILD)/kernel.objects: FORCE
+	$(call flags_stamp,$(KERNEL_OBJS))
 
 all: $(ISO)
 
@@ -93,7 +98,7 @@ $(BUILD)/kernel/%.o: %.asm | tools
 
 # Two links: the first gives the addresses for the symbol table, the second embeds it in
 # .ksyms, which lies after all code, so no function moves (checked).
-$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) abyss/kernel.ld
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) abyss/kernel.ld $(BUILD)/kernel.objects
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(BUILD)/ksyms.o: $(BUILD)/kernel.stage1.elf scripts/mksyms.py

@@ -176,6 +176,13 @@ StaleTLBEntry PteSlot::replace(Page page, Permission perm) {
   return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
 }
 
+StaleTLBEntry PteSlot::clear() {
+  Pte old = *entry_;
+  KASSERT(old.present());
+  *entry_ = Pte();
+  return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
+}
+
 StaleTLBEntry PteSlot::set_permission(Permission perm) {
   Pte old = *entry_;
   KASSERT(old.present());

@@ -37,6 +37,8 @@ class PteSlot {
   /// Rewrites the entry's flags for `perm`, keeping the frame; the returned entry must be
   /// invalidated (it holds a reference to the frame until then).
   StaleTLBEntry set_permission(Permission perm);
+  /// Removes the mapping; the returned entry owns the frame until it is invalidated.
+  StaleTLBEntry clear();
   /// Writes `pte` as it is. The caller answers for the frame references and the TLB.
   void set_raw(Pte pte) { *entry_ = pte; }
 

@@ -1,0 +1,45 @@
+// The root file system: a flat set of regular files, loaded at boot from the ustar archive
+// GRUB passes as the module named "rootfs" (made at build time from userland/rootfs and
+// the user programs).
+//
+// Files live for the whole boot, in the module's memory. Reads and writes work at byte
+// offsets; a write never grows a file (it is cut at the file's size) and every later read,
+// through any open, sees it. Names are looked up exactly ("hello", "sys_fork").
+#pragma once
+
+#include <cstddef>
+
+#include <abyss/spinlock.hpp>
+#include <keos/result.hpp>
+
+namespace keos::fs {
+
+class File {
+ public:
+  const char* name() const { return name_; }
+  std::size_t size() const { return size_; }
+  /// Copies up to `len` bytes from `offset` into `dst`; returns how many (0 at or past
+  /// the end).
+  std::size_t read_at(std::size_t offset, void* dst, std::size_t len);
+  /// Copies up to `len` bytes from `src` to `offset`, cut at the end of the file; returns
+  /// how many.
+  std::size_t write_at(std::size_t offset, const void* src, std::size_t len);
+
+ private:
+  friend Result<void> mount_root();
+  char name_[101] = {};
+  unsigned char* data_ = nullptr;
+  std::size_t size_ = 0;
+  abyss::SpinLock lock_;  // serialises copies in and out of data_
+};
+
+/// Loads the root file system from the boot module "rootfs". Errors: kNoSuchEntry (no
+/// such module), kInvalidArgument (not a valid archive), kNoMemory.
+Result<void> mount_root();
+/// The file called `name`; kNoSuchEntry if there is none.
+Result<File*> open(const char* name);
+/// How many files there are, and the i-th (in archive order).
+std::size_t file_count();
+File& file_at(std::size_t i);
+
+}  // namespace keos::fs

@@ -1,0 +1,47 @@
+// ELF64 executables: the validation and the plan for loading them. Host-testable: it reads
+// only the bytes it is given.
+//
+// Accepted: little-endian ELF64, version 1, ET_EXEC for x86-64, program headers of the
+// standard size inside the file. Every PT_LOAD must have filesz <= memsz, file bytes inside
+// the file, an address range inside user space and above page 0 that does not wrap, and
+// p_vaddr congruent to p_offset modulo the page size; no two segments may touch the same
+// page; the entry point must lie in an executable segment. Anything else is kNoExec.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/mm/page_table.hpp>
+#include <keos/mm/pte.hpp>
+#include <keos/result.hpp>
+
+namespace keos {
+
+struct ElfSegment {
+  Va vaddr;                   // where the segment's first byte goes
+  std::uint64_t memsz;        // bytes in memory (file bytes, then zeros)
+  std::uint64_t offset;       // where its file bytes start in the file
+  std::uint64_t filesz;       // file bytes
+  Permission permission;      // kUser | kRead, + kWrite, + kExecutable from p_flags
+};
+
+struct ElfImage {
+  static constexpr std::size_t kMaxSegments = 16;
+  Va entry;
+  ElfSegment segments[kMaxSegments];
+  std::size_t segment_count;
+};
+
+/// The size of the ELF header, and the most bytes parse_elf() needs at the start of a file
+/// to see every program header (it says how many with `needed`).
+inline constexpr std::size_t kElfHeaderSize = 64;
+
+/// Validates the executable whose first `len` bytes are `data` (the whole file is
+/// `file_size` bytes long) and describes its segments. If `len` is too short to hold the
+/// program headers, fails with kNoExec and sets `needed` (when given) to the length that
+/// would do.
+Result<ElfImage> parse_elf(const std::uint8_t* data, std::size_t len, std::uint64_t file_size,
+                           std::size_t* needed = nullptr);
+
+}  // namespace keos

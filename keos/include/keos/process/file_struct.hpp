@@ -1,0 +1,83 @@
+// FileStruct: a process's file-descriptor table, and the open files behind it.
+//
+// fd 0 is stdin (read only), 1 stdout and 2 stderr (write only), all on the thread's
+// teletype. A new fd is the lowest free one >= 3; at most kMaxFiles are open (EMFILE).
+// Errors follow the system-call rules: a bad fd is kBadFileDescriptor; reading a
+// write-only file (or writing a read-only one), seek/tell on 0, 1, 2 or a pipe, and a
+// negative resulting offset are kInvalidArgument. Reads stop at the end of a file; seek
+// past the end is allowed; writes never grow a file.
+//
+// clone() is for fork: the child gets its own OpenFile for every fd, with the same file
+// (regular files and pipe ends are shared) and the same offset, but later seeks in one
+// process do not move the other's offset.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/channel.hpp>
+#include <keos/result.hpp>
+#include <keos/teletype.hpp>
+
+namespace keos {
+
+namespace fs {
+class File;
+}
+
+enum class Whence { kSet = 0, kCurrent = 1, kEnd = 2 };
+
+/// One open file of one descriptor. Buffers are kernel memory.
+class OpenFile {
+ public:
+  virtual ~OpenFile() = default;
+  virtual Result<std::size_t> read(void* dst, std::size_t len);
+  virtual Result<std::size_t> write(const void* src, std::size_t len);
+  virtual Result<std::uint64_t> seek(std::int64_t offset, Whence whence);
+  virtual Result<std::uint64_t> tell();
+  /// The regular file behind this descriptor (for file mappings), or nullptr.
+  virtual fs::File* regular_file() { return nullptr; }
+  /// True if a read may return fewer bytes than asked although more will come (pipes,
+  /// terminals): such a read returns after one transfer.
+  virtual bool is_stream() const { return false; }
+  /// A copy for a forked child; nullptr if out of memory.
+  virtual OpenFile* clone() const = 0;
+};
+
+enum class OpenMode { kReadOnly = 0, kWriteOnly = 1, kReadWrite = 2 };
+
+/// Opens the root-file-system file `name`; kNoSuchEntry, kNoMemory.
+Result<OpenFile*> open_regular(const char* name, OpenMode mode);
+/// The two ends of a new pipe as open files; kNoMemory.
+struct OpenPipe {
+  OpenFile* read_end;
+  OpenFile* write_end;
+};
+Result<OpenPipe> open_pipe();
+
+class FileStruct {
+ public:
+  static constexpr int kMaxFiles = 1024;
+
+  /// A table with stdin, stdout and stderr.
+  static Result<FileStruct> create();
+  FileStruct(FileStruct&& other) : slots_(other.slots_) { other.slots_ = nullptr; }
+  FileStruct(const FileStruct&) = delete;
+  FileStruct& operator=(const FileStruct&) = delete;
+  ~FileStruct();
+
+  /// Gives `file` (taken) the lowest free fd >= 3; kTooManyFiles if none.
+  Result<int> install(OpenFile* file);
+  /// The file of `fd`; kBadFileDescriptor if none.
+  Result<OpenFile*> get(int fd);
+  /// Closes `fd`; kBadFileDescriptor if it is not open.
+  Result<void> close(int fd);
+  /// A copy for a forked child (see the file comment).
+  Result<FileStruct> clone() const;
+
+ private:
+  explicit FileStruct(OpenFile** slots) : slots_(slots) {}
+  OpenFile** slots_;  // kMaxFiles entries, nullptr where free
+};
+
+}  // namespace keos

@@ -1,0 +1,72 @@
+// LazyPager: demand paging. mmap() only records the mapping (no frame, not even a page-
+// table page is allocated); the first access to a page faults, and handle_page_fault()
+// creates the page from the mapping's loader and maps it with the mapping's permission.
+// After fork, pages are shared copy-on-write: a write to such a page goes to
+// do_copy_on_write() (project 3). Every other fault is an access violation, and the
+// process ends with -1.
+//
+// A process has one thread, and only that thread uses its pager (the kernel touches it
+// otherwise only once the process has exited), so the pager takes no lock.
+#pragma once
+
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/mm/page_table.hpp>
+#include <keos/process/vma.hpp>
+#include <keos/result.hpp>
+#include <keos/task.hpp>
+
+namespace keos {
+
+/// Why a page fault happened, from the CPU's error code and CR2.
+struct PageFaultReason {
+  Va fault_addr;               // the address the access touched
+  bool is_write_access;        // a write (else a read or an instruction fetch)
+  bool is_present;             // the page was mapped: the access broke its permission
+  bool is_instruction_fetch;   // an instruction fetch
+
+  static PageFaultReason from_error_code(std::uint64_t error_code, Va fault_addr);
+
+  /// Project 3: true for a copy-on-write fault: a write to a present page whose mapping
+  /// is writable but whose entry is read-only because fork shares it. (project3/fork.cpp)
+  bool is_cow_fault(const VmAreaStruct& vma, Pte pte) const;
+};
+
+class LazyPager {
+ public:
+  LazyPager() = default;
+  LazyPager(LazyPager&&) = default;
+
+  /// Records the mapping [addr, addr + len) (page aligned, checked by MmStruct) with
+  /// `permission` (kUser is added) and `loader` (taken). kInvalidArgument if it overlaps.
+  Result<Va> mmap(PageTable& table, Va addr, std::uint64_t len, Permission permission,
+                  MmLoader* loader);
+  /// Removes the mapping that starts exactly at `addr` and releases its pages.
+  /// kInvalidArgument if no mapping starts there.
+  Result<void> munmap(PageTable& table, Va addr);
+  /// The frame mapped at `va` (not faulted in); kNoSuchEntry if none is.
+  Result<PageRef> get_user_page(PageTable& table, Va va);
+  /// True if [va, va + len) lies in mappings that allow `access` (length 0: va itself).
+  bool access_ok(Va va, std::uint64_t len, Access access) const;
+  /// Resolves a fault (see the file comment); an error means an access violation.
+  Result<void> handle_page_fault(PageTable& table, const PageFaultReason& reason);
+
+  const VmaSet& areas() const { return areas_; }
+
+  /// Project 3: gives `child_table` a copy of every present user page of `table`, sharing
+  /// the frames, with writable entries made read-only in both. (project3/fork.cpp)
+  Result<void> write_protect_ptes(PageTable& table, PageTable& child_table);
+  /// Project 3: gives the faulting process its own writable copy of the page at
+  /// `reason.fault_addr`. (project3/fork.cpp)
+  Result<void> do_copy_on_write(PageTable& table, const VmAreaStruct& vma,
+                                const PageFaultReason& reason);
+  /// A copy of the mapping records (loaders cloned) for a forked child.
+  Result<LazyPager> clone_areas() const;
+
+ private:
+  Result<void> fault_in(PageTable& table, const VmAreaStruct& vma, Va page);
+  VmaSet areas_;
+};
+
+}  // namespace keos

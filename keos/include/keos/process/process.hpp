@@ -1,0 +1,60 @@
+// Process: a user program. It is the Task of its one thread: an address space
+// (MmStruct<LazyPager>) and a file table (FileStruct), with the system calls of the ABI.
+// The process ends with its thread: exit(code), a fault it cannot resolve (-1), or kill;
+// its frames, page-table pages and files are released once the thread is off its CPU.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/process/file_struct.hpp>
+#include <keos/process/lazy_pager.hpp>
+#include <keos/process/mm_struct.hpp>
+#include <keos/syscall/abi.hpp>
+#include <keos/task.hpp>
+#include <keos/thread/thread.hpp>
+
+namespace keos {
+
+class Process final : public Task {
+ public:
+  /// A process running root-file-system program `name` with arguments args[0 .. argc)
+  /// (args[0] is conventionally the name); `regs` receives its initial registers.
+  /// kNoSuchEntry, kNoExec (not a valid executable), kInvalidArgument (arguments too
+  /// long), kNoMemory.
+  static Result<Process*> create(const char* name, const char* const* args, std::size_t argc,
+                                 Registers& regs);
+
+  PageTable& page_table() override { return mm_.page_table(); }
+  void syscall(Registers& regs) override;
+  Result<void> page_fault(std::uint64_t error_code, Va address) override;
+  bool access_ok(Va address, std::uint64_t len, Access access) override {
+    return mm_.access_ok(address, len, access);
+  }
+
+  MmStruct<LazyPager>& mm() { return mm_; }
+  FileStruct& files() { return files_; }
+
+  /// fork(): a copy of this process, started with `regs` but rax = 0; returns its id.
+  Result<ThreadId> fork(const Registers& regs);
+
+ private:
+  Process(MmStruct<LazyPager>&& mm, FileStruct&& files)
+      : mm_(static_cast<MmStruct<LazyPager>&&>(mm)), files_(static_cast<FileStruct&&>(files)) {}
+  Result<std::uint64_t> dispatch(SyscallAbi& abi);
+
+  MmStruct<LazyPager> mm_;
+  FileStruct files_;
+};
+
+/// Starts `process` (taken) on a new thread at `regs`.
+Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name);
+
+/// For tests: runs program `name` with args[0 .. argc) as a new process on the running
+/// thread's teletype and returns its exit code (forked children are not waited for).
+Result<int> run_elf(const char* name, const char* const* args, std::size_t argc);
+
+/// Project 3: the registers a forked child starts with. (project3/fork.cpp)
+Registers fork_child_registers(const Registers& parent);
+
+}  // namespace keos

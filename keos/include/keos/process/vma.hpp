@@ -1,0 +1,97 @@
+// Virtual memory areas: what a process has mapped, page-granular, with its permission and
+// where each page's content comes from. The lazy pager keeps them in a VmaSet and creates
+// pages only when they are first touched.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/addressing.hpp>
+#include <keos/mm/page.hpp>
+#include <keos/mm/pte.hpp>
+#include <keos/result.hpp>
+
+namespace keos {
+
+namespace fs {
+class File;
+}
+
+/// Supplies the initial content of the pages of one mapping.
+class MmLoader {
+ public:
+  virtual ~MmLoader() = default;
+  /// Fills `page` (zero-filled) with the content at byte `offset` of the mapping.
+  virtual Result<void> load(Page& page, std::uint64_t offset) = 0;
+  /// A loader for the same content (a forked child's copy of the mapping); nullptr if out
+  /// of memory.
+  virtual MmLoader* clone() const = 0;
+};
+
+/// Anonymous memory: every page starts zero-filled.
+class AnonymousLoader final : public MmLoader {
+ public:
+  Result<void> load(Page&, std::uint64_t) override { return Ok(); }
+  MmLoader* clone() const override;
+};
+
+/// A private file mapping: byte i of the mapping is byte `file_offset + i` of `file` for
+/// i < `file_bytes`, zero after that (past the end of the file, or an ELF bss).
+/// Nothing is ever written back.
+class FileLoader final : public MmLoader {
+ public:
+  FileLoader(fs::File& file, std::uint64_t file_offset, std::uint64_t file_bytes)
+      : file_(file), file_offset_(file_offset), file_bytes_(file_bytes) {}
+  Result<void> load(Page& page, std::uint64_t offset) override;
+  MmLoader* clone() const override;
+
+ private:
+  fs::File& file_;
+  std::uint64_t file_offset_;
+  std::uint64_t file_bytes_;
+};
+
+/// One mapping: [start, end), page aligned.
+struct VmAreaStruct {
+  Va start;
+  Va end;
+  Permission permission;  // what the pages get (kUser is always included)
+  MmLoader* loader;       // owned by the set holding the area
+
+  bool contains(Va va) const { return va >= start && va < end; }
+};
+
+/// The areas of one address space, sorted by address, never overlapping. Host-testable.
+class VmaSet {
+ public:
+  VmaSet() = default;
+  VmaSet(VmaSet&& other)
+      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_) {
+    other.areas_ = nullptr;
+    other.count_ = other.capacity_ = 0;
+  }
+  VmaSet(const VmaSet&) = delete;
+  VmaSet& operator=(const VmaSet&) = delete;
+  ~VmaSet();
+
+  /// Adds [start, end) (page aligned, start < end); takes `loader` whatever the outcome.
+  /// kExists if it overlaps an area, kNoMemory.
+  Result<void> insert(Va start, Va end, Permission permission, MmLoader* loader);
+  /// Removes the area that starts exactly at `start`; kInvalidArgument if none does.
+  /// Returns the removed area; its loader now belongs to the caller.
+  Result<VmAreaStruct> remove(Va start);
+  /// The area holding `va`, or nullptr.
+  const VmAreaStruct* find(Va va) const;
+  /// True if every byte of [va, va + len) lies in areas that all include `needed`.
+  bool covers(Va va, std::uint64_t len, Permission needed) const;
+
+  std::size_t size() const { return count_; }
+  const VmAreaStruct& operator[](std::size_t i) const { return areas_[i]; }
+
+ private:
+  VmAreaStruct* areas_ = nullptr;  // sorted by start
+  std::size_t count_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+}  // namespace keos

@@ -3,6 +3,10 @@
 
 NCPU ?= 4
 SOLUTION ?=
+PROG ?=
+ARGS ?=
+STDIN ?=
+EXTRA_PROGS ?=
 MEM ?= 512M
 TEST ?=
 TESTS ?= $(TEST)
@@ -148,7 +152,9 @@ unit: $(UNIT_BIN)
 # ---------------------------------------------------------------------------------------
 # Running
 
-RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
+RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)') \
+  $(if $(PROG),--prog '$(PROG)' --args '$(ARGS)' --stdin '$(STDIN)') \
+  $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
 
 run: $(ISO)
 	$(PYTHON) grader/run.py $(RUN_FLAGS)

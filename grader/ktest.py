@@ -47,6 +47,9 @@ class Boot:
     kvm: bool = False
     log_path: str | None = None
     gdb_port: int | None = None  # wait for GDB on this port before starting the CPU
+    # More fw_cfg files: name (under opt/keos/) -> host path (a user program to run, its
+    # input, an archive of extra programs).
+    files: dict[str, str] = field(default_factory=dict)
 
     def qemu_command(self, cmdline_file: str) -> list[str]:
         cmd = [
@@ -58,6 +61,8 @@ class Boot:
             "-cdrom", self.iso, "-boot", "d",
             "-fw_cfg", f"name=opt/keos/cmdline,file={cmdline_file}",
         ]
+        for name, path in sorted(self.files.items()):
+            cmd += ["-fw_cfg", f"name=opt/keos/{name},file={path}"]
         cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
         if self.gdb_port is not None:
             cmd += ["-gdb", f"tcp:127.0.0.1:{self.gdb_port}", "-S"]

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include <abyss/spinlock.hpp>
 #include <keos/result.hpp>
@@ -26,7 +27,7 @@ class File {
   std::size_t write_at(std::size_t offset, const void* src, std::size_t len);
 
  private:
-  friend Result<void> mount_root();
+  friend Result<void> add_archive(std::uint8_t* data, std::size_t size);
   char name_[101] = {};
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
@@ -36,6 +37,9 @@ class File {
 /// Loads the root file system from the boot module "rootfs". Errors: kNoSuchEntry (no
 /// such module), kInvalidArgument (not a valid archive), kNoMemory.
 Result<void> mount_root();
+/// Adds the files of another ustar archive (kept in memory from now on) to the file
+/// system; a name that already exists keeps its first file. Errors as mount_root.
+Result<void> add_archive(std::uint8_t* data, std::size_t size);
 /// The file called `name`; kNoSuchEntry if there is none.
 Result<File*> open(const char* name);
 /// How many files there are, and the i-th (in archive order).

@@ -31,26 +31,37 @@ std::size_t File::write_at(std::size_t offset, const void* src, std::size_t len)
   return n;
 }
 
-Result<void> mount_root() {
-  const abyss::BootInfo& info = abyss::boot_info();
-  const abyss::BootModule* module = nullptr;
-  for (std::size_t i = 0; i < info.module_count; ++i) {
-    if (strcmp(info.modules[i].cmdline, "rootfs") == 0) module = &info.modules[i];
-  }
-  if (module == nullptr) return Err(KernelError::kNoSuchEntry);
-  auto* bytes = phys_ptr<unsigned char>(module->start);
-  Archive archive = TRY(Archive::parse(bytes, module->end - module->start));
-  auto* files = new (std::nothrow) File[archive.count() == 0 ? 1 : archive.count()];
+Result<void> add_archive(std::uint8_t* data, std::size_t size) {
+  Archive archive = TRY(Archive::parse(data, size));
+  std::size_t total = g_count + archive.count();
+  auto* files = new (std::nothrow) File[total == 0 ? 1 : total];
   if (files == nullptr) return Err(KernelError::kNoMemory);
+  for (std::size_t i = 0; i < g_count; ++i) {
+    memcpy(files[i].name_, g_files[i].name_, sizeof files[i].name_);
+    files[i].data_ = g_files[i].data_;
+    files[i].size_ = g_files[i].size_;
+  }
   for (std::size_t i = 0; i < archive.count(); ++i) {
     const ArchiveEntry& e = archive.entry(i);
-    memcpy(files[i].name_, e.name, sizeof files[i].name_);
-    files[i].data_ = bytes + e.offset;
-    files[i].size_ = e.size;
+    File& f = files[g_count + i];
+    memcpy(f.name_, e.name, sizeof f.name_);
+    f.data_ = data + e.offset;
+    f.size_ = e.size;
   }
+  delete[] g_files;  // only at boot, before any file is opened
   g_files = files;
-  g_count = archive.count();
+  g_count = total;
   return Ok();
+}
+
+Result<void> mount_root() {
+  const abyss::BootInfo& info = abyss::boot_info();
+  for (std::size_t i = 0; i < info.module_count; ++i) {
+    const abyss::BootModule& m = info.modules[i];
+    if (strcmp(m.cmdline, "rootfs") != 0) continue;
+    return add_archive(phys_ptr<std::uint8_t>(m.start), m.end - m.start);
+  }
+  return Err(KernelError::kNoSuchEntry);
 }
 
 Result<File*> open(const char* name) {

@@ -1,0 +1,31 @@
+// Kernel tests that run a user program from the root file system:
+//
+//   KEOS_USER_TEST(sys_open_basic, .program = "sys_open", .exit_code = 0)
+//   KEOS_USER_TEST(args_addresses, .program = "args", .args = {"args", "a", "b"},
+//                  .stdin_text = "", .exit_code = 0, .stdout_text = "argc=3\n...")
+//
+// The program runs as a new process with args (argv[0] included; default: just the
+// program's name), `stdin_text` as its standard input, and its own captured output. The
+// test fails if the exit code differs, or if `stdout_text` is given and the captured
+// standard output differs (the report shows the first differing line).
+#pragma once
+
+#include <keos/test.hpp>
+
+namespace grader {
+
+struct UserTestSpec {
+  const char* program;
+  const char* args[16] = {};  // argv; empty means {program}
+  const char* stdin_text = "";
+  int exit_code = 0;
+  const char* stdout_text = nullptr;  // nullptr: not compared
+};
+
+/// Runs the program described by `spec` and records a failure if it misbehaves.
+void run_user_test(const UserTestSpec& spec);
+
+}  // namespace grader
+
+#define KEOS_USER_TEST(name, ...) \
+  KEOS_TEST(name) { ::grader::run_user_test(::grader::UserTestSpec{__VA_ARGS__}); }

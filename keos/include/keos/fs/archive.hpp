@@ -1,0 +1,49 @@
+// Archive: a ustar archive (POSIX tar, as `tar --format=ustar` writes it) seen as a flat
+// list of regular files. Used for the root file system. Host-testable.
+//
+// Accepted: 512-byte headers with magic "ustar", a correct checksum and octal size fields;
+// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
+// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
+// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
+// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
+// input makes it read outside [data, data + size).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <keos/result.hpp>
+
+namespace keos::fs {
+
+struct ArchiveEntry {
+  char name[101];
+  std::size_t offset;  // of the file's data, from the start of the archive
+  std::size_t size;
+};
+
+class Archive {
+ public:
+  /// Parses `size` bytes at `data`. kInvalidArgument (malformed), kNoMemory.
+  static Result<Archive> parse(const std::uint8_t* data, std::size_t size);
+
+  Archive(Archive&& other) : entries_(other.entries_), count_(other.count_) {
+    other.entries_ = nullptr;
+    other.count_ = 0;
+  }
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+  ~Archive() { delete[] entries_; }
+
+  std::size_t count() const { return count_; }
+  const ArchiveEntry& entry(std::size_t i) const { return entries_[i]; }
+  /// The file called `name`, or nullptr.
+  const ArchiveEntry* find(const char* name) const;
+
+ private:
+  Archive(ArchiveEntry* entries, std::size_t count) : entries_(entries), count_(count) {}
+  ArchiveEntry* entries_;
+  std::size_t count_;
+};
+
+}  // namespace keos::fs

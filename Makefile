@@ -61,8 +61,13 @@ KERNEL_OBJS := $(patsubst %.cpp,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
 UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(UNIT_SRCS) $(UNIT_KERNEL_SRCS))
 
-KERNEL_ELF := $(BUILD)/kernel.elf
-ISO := $(BUILD)/keos.iso
+# Two kernels that differ only in project 3's file: "student" (project3/fork.cpp) and
+# "solution" (project3/solution/fork.cpp, absent from the handout). SOLUTION=1 picks the
+# one that `make`, `make run` and `make gdb` use; `make test` checks both.
+VARIANT := $(if $(filter 1,$(SOLUTION)),solution,student)
+VARIANTS := student $(if $(PROJECT3_SRC_solution),solution)
+KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
+ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
 .PHONY: all run test unit gdb clean tools FORCE
@@ -77,9 +82,6 @@ $(BUILD)/kernel.flags: FORCE
 	$(call flags_stamp,$(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES))
 $(BUILD)/unit.flags: FORCE
 	$(call flags_stamp,$(HOST_CXXFLAGS) $(KERNEL_INCLUDES))
-# The kernel's object list (it changes with SOLUTION=1): a change relinks.
-$(BUILD)/kernel.objects: FORCE
-	$(call flags_stamp,$(KERNEL_OBJS))
 
 all: $(ISO)
 
@@ -100,20 +102,6 @@ $(BUILD)/kernel/%.o: %.asm | tools
 	@$(if $(Q),echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -Werror -o $@ $<
 
-# Two links: the first gives the addresses for the symbol table, the second embeds it in
-# .ksyms, which lies after all code, so no function moves (checked).
-$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) abyss/kernel.ld $(BUILD)/kernel.objects
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
-
-$(BUILD)/ksyms.o: $(BUILD)/kernel.stage1.elf scripts/mksyms.py
-	$(PYTHON) scripts/mksyms.py $< $(BUILD)/ksyms.bin
-	cd $(BUILD) && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
-	  --rename-section .data=.ksyms,alloc,load,readonly,data,contents ksyms.bin ksyms.o
-
-$(KERNEL_ELF): $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	$(PYTHON) scripts/mksyms.py --same $(BUILD)/kernel.stage1.elf $@
-
 # The root file system: a ustar archive (GRUB module "rootfs") of every ROOTFS_FILES entry,
 # under its base name, in a reproducible order.
 ROOTFS := $(BUILD)/rootfs.tar
@@ -123,14 +111,35 @@ $(ROOTFS): $(ROOTFS_FILES)
 	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
 	  -cf $@ -C $(BUILD)/rootfs $(notdir $(ROOTFS_FILES))
 
-$(ISO): $(KERNEL_ELF) $(ROOTFS) scripts/grub.cfg | tools
-	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
-	$(OBJCOPY) --strip-debug $(KERNEL_ELF) $(BUILD)/iso/boot/kernel.elf
-	cp $(ROOTFS) $(BUILD)/iso/boot/rootfs.tar
-	cp scripts/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ --install-modules="multiboot2 normal iso9660 biosdisk" \
-	  --locales= --fonts= --themes= $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
-	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+# One kernel variant ($1): two links (the first gives the addresses for the symbol table,
+# the second embeds it in .ksyms, which lies after all code, so no function moves:
+# checked), then the ISO.
+define kernel_variant
+$(BUILD)/kernel-$1.stage1.elf: $(KERNEL_OBJS) $(BUILD)/kernel/$(PROJECT3_SRC_$1:.cpp=.o) abyss/kernel.ld
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $$@ $(KERNEL_OBJS) $(BUILD)/kernel/$(PROJECT3_SRC_$1:.cpp=.o)
+
+$(BUILD)/ksyms-$1.o: $(BUILD)/kernel-$1.stage1.elf scripts/mksyms.py
+	$(PYTHON) scripts/mksyms.py $$< $(BUILD)/ksyms-$1.bin
+	cd $(BUILD) && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	  --rename-section .data=.ksyms,alloc,load,readonly,data,contents ksyms-$1.bin ksyms-$1.o
+
+$(BUILD)/kernel-$1.elf: $(BUILD)/kernel-$1.stage1.elf $(BUILD)/ksyms-$1.o
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $$@ $(KERNEL_OBJS) $(BUILD)/kernel/$(PROJECT3_SRC_$1:.cpp=.o) \
+	  $(BUILD)/ksyms-$1.o
+	$(PYTHON) scripts/mksyms.py --same $(BUILD)/kernel-$1.stage1.elf $$@
+
+$(BUILD)/keos-$1.iso: $(BUILD)/kernel-$1.elf $(ROOTFS) scripts/grub.cfg | tools
+	@rm -rf $(BUILD)/iso-$1 && mkdir -p $(BUILD)/iso-$1/boot/grub
+	$(OBJCOPY) --strip-debug $(BUILD)/kernel-$1.elf $(BUILD)/iso-$1/boot/kernel.elf
+	cp $(ROOTFS) $(BUILD)/iso-$1/boot/rootfs.tar
+	cp scripts/grub.cfg $(BUILD)/iso-$1/boot/grub/grub.cfg
+	grub-mkrescue -o $$@ --install-modules="multiboot2 normal iso9660 biosdisk" \
+	  --locales= --fonts= --themes= $(BUILD)/iso-$1 2>$(BUILD)/grub-mkrescue-$1.log || \
+	  { cat $(BUILD)/grub-mkrescue-$1.log; exit 1; }
+endef
+$(foreach v,$(VARIANTS),$(eval $(call kernel_variant,$v)))
 
 # ---------------------------------------------------------------------------------------
 # Host unit tests (Catch2, AddressSanitizer + UBSan)
@@ -144,7 +153,8 @@ $(BUILD)/unit/%.o: %.cpp $(BUILD)/unit.flags | tools
 $(BUILD)/unit/abyss/tests/support/main.o: HOST_CXXFLAGS += -w
 
 $(UNIT_BIN): $(UNIT_OBJS)
-	$(CXX) $(HOST_CXXFLAGS) -o $@ $^ $(HOST_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(HOST_CXXFLAGS) -o $@ $^ $(HOST_LIBS)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -159,9 +169,10 @@ RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(T
 run: $(ISO)
 	$(PYTHON) grader/run.py $(RUN_FLAGS)
 
-test: $(ISO) $(UNIT_BIN)
-	$(PYTHON) grader/check.py --iso $(ISO) --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) \
-	  $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
+test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
+	$(PYTHON) grader/check.py --iso $(BUILD)/keos-student.iso --rubric $(PROJECT3_RUBRIC) \
+	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
+	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
 gdb: $(ISO)
 	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF)
@@ -169,4 +180,5 @@ gdb: $(ISO)
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+  $(foreach v,$(VARIANTS),$(BUILD)/kernel/$(PROJECT3_SRC_$v:.cpp=.d))

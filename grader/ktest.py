@@ -12,10 +12,12 @@ kernel's console (COM1) is read line by line; lines starting with `@@ ` are the 
     @@ ktest fail NAME ms=T free_frames=N :: REASON
     @@ summary passed=N failed=M
     @@ panic cpu=N ... @@ panic-end
+    @@ todo FUNCTION at FILE:LINE   (a student stub was reached; a panic follows)
     @@ out STREAM TEXT     (a user program's output: 1 stdout, 2 stderr; escaped)
 
 `judge()` turns a finished boot into one verdict per test: pass, fail, leak (free frames
-after != before), panic, timeout, or missing (never started). Python standard library only.
+after != before), todo (a student stub was reached: not implemented), panic, timeout, or
+missing (never started). Python standard library only.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ EXIT_SUCCESS = (0x10 << 1) | 1
 EXIT_FAILURE = (0x11 << 1) | 1
 EXIT_PANIC = (0x12 << 1) | 1
 
-VERDICTS = ("pass", "fail", "leak", "panic", "timeout", "missing")
+VERDICTS = ("pass", "fail", "leak", "todo", "panic", "timeout", "missing")
 
 
 @dataclass
@@ -102,6 +104,7 @@ class BootResult:
     summary: tuple[int, int] | None = None
     panic: Panic | None = None
     panic_after: str | None = None  # the test running when the panic began
+    todo: str | None = None  # "FUNCTION (FILE:LINE)" of the first student stub reached
     # Output per test (None: outside any test) and stream (1, 2), as bytes.
     output: dict[str | None, dict[int, bytearray]] = field(default_factory=dict)
 
@@ -156,7 +159,11 @@ def parse(result: BootResult) -> None:
             continue
         words = line[3:].split(" ", 2)
         kind = words[0]
-        if kind == "boot":
+        if kind == "todo":
+            if result.todo is None:
+                function, _, where = line[8:].partition(" at ")
+                result.todo = f"{function} ({where})"
+        elif kind == "boot":
             result.cpus = int(_fields(line).get("cpus", "0"))
         elif kind == "panic":
             result.panic = Panic()
@@ -267,6 +274,8 @@ def judge(result: BootResult, tests: list[str],
             if name in expect_panic:
                 run_.verdict, run_.reason = _judge_expected_panic(result, name,
                                                                   expect_panic[name])
+            elif result.todo is not None:
+                run_.verdict, run_.reason = "todo", f"not implemented: {result.todo}"
             else:
                 run_.verdict, run_.reason = "panic", _panic_reason(result)
         elif name in result.started:

@@ -124,7 +124,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--kvm", action="store_true")
     parser.add_argument("--gdb", action="store_true")
-    parser.add_argument("--elf", default=os.path.join("build", "kernel.elf"))
+    parser.add_argument("--elf", required=False, default=os.path.join("build", "kernel-student.elf"))
     parser.add_argument("--prog", default="", help="run this user program instead of tests")
     parser.add_argument("--args", default="", help="its arguments (shell words)")
     parser.add_argument("--stdin", default="", help="its standard input")

@@ -68,6 +68,20 @@ class ParseTest(unittest.TestCase):
         t = result_of(["@@ ktest start a free_frames=1"], exit_status=None, timed_out=True)
         self.assertEqual(ktest.judge(t, ["a"])[0].verdict, "timeout")
 
+    def test_reaching_a_student_stub_is_not_implemented(self):
+        r = result_of([
+            "@@ ktest start cow free_frames=1",
+            "@@ todo LazyPager::write_protect_ptes at project3/fork.cpp:57",
+            "@@ panic cpu=1",
+            "KERNEL PANIC on cpu 1: not implemented: LazyPager::write_protect_ptes",
+            "@@ panic-end",
+        ], exit_status=ktest.EXIT_PANIC)
+        run = ktest.judge(r, ["cow", "next"])
+        self.assertEqual(run[0].verdict, "todo")
+        self.assertEqual(run[0].reason, "not implemented: LazyPager::write_protect_ptes "
+                                        "(project3/fork.cpp:57)")
+        self.assertEqual(run[1].verdict, "missing")
+
     def test_expected_panic_needs_every_piece(self):
         lines = [
             "@@ ktest start p free_frames=1",

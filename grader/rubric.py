@@ -1,0 +1,82 @@
+"""The project's rubric (project3/rubric.json): which kernel tests carry points, in which
+group, with which timeout, CPU count and memory.
+
+    { "whitelist": [files a student may change],
+      "defaults": { "timeout": 30, "cpu": 4, "mem": "512M" },
+      "rubrics": { GROUP: { "points": P, "tests": { NAME_OR_GLOB: { overrides } } } } }
+
+A group's points are shared equally by its tests. A test key may be a glob (`sys_*`),
+expanded against the tests the kernel lists; a key that matches no test is an error, so a
+typo cannot silently drop a test. Groups with 0 points are regression tests: provided code
+that the student's skeleton already passes. Python standard library only.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+
+
+@dataclass
+class RubricTest:
+    name: str
+    group: str
+    points: float  # this test's share of its group's points
+    timeout: float
+    cpu: int
+    mem: str
+
+    @property
+    def graded(self) -> bool:
+        """True for the project's tests (they carry points), False for regression tests."""
+        return self.points > 0
+
+
+class RubricError(Exception):
+    pass
+
+
+@dataclass
+class Rubric:
+    path: str
+    whitelist: list[str]
+    groups: dict[str, float]  # group -> points
+    tests: list[RubricTest]
+
+    def names(self, graded: bool | None = None) -> list[str]:
+        return [t.name for t in self.tests if graded is None or t.graded == graded]
+
+    def find(self, name: str) -> RubricTest | None:
+        return next((t for t in self.tests if t.name == name), None)
+
+
+def load(path: str, listed: list[str]) -> Rubric:
+    """Reads the rubric at `path` and expands its test keys against `listed`."""
+    with open(path) as f:
+        data = json.load(f)
+    defaults = {"timeout": 30, "cpu": 4, "mem": "512M", **data.get("defaults", {})}
+    groups: dict[str, float] = {}
+    tests: list[RubricTest] = []
+    seen: dict[str, str] = {}
+    for group, spec in data.get("rubrics", {}).items():
+        points = float(spec.get("points", 0))
+        groups[group] = points
+        members: list[tuple[str, dict]] = []
+        for key, overrides in spec.get("tests", {}).items():
+            matched = [n for n in listed if fnmatch.fnmatchcase(n, key)]
+            if not matched:
+                raise RubricError(f"{path}: rubric '{group}' names '{key}', "
+                                  "which matches no kernel test")
+            for name in matched:
+                if name in seen:
+                    raise RubricError(f"{path}: test '{name}' is in both '{seen[name]}' "
+                                      f"and '{group}'")
+                seen[name] = group
+                members.append((name, overrides))
+        share = points / len(members) if members else 0.0
+        for name, overrides in members:
+            settings = {**defaults, **overrides}
+            tests.append(RubricTest(name, group, share, float(settings["timeout"]),
+                                    int(settings["cpu"]), str(settings["mem"])))
+    return Rubric(path, list(data.get("whitelist", [])), groups, tests)

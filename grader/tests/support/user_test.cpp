@@ -1,12 +1,15 @@
 #include "user_test.hpp"
 
 #include <abyss/string.hpp>
+#include <abyss/time.hpp>
 #include <keos/process/process.hpp>
 #include <keos/teletype.hpp>
 #include <keos/thread/thread.hpp>
 
 namespace grader {
 namespace {
+
+constexpr std::uint64_t kForkedGraceSeconds = 20;
 
 // Reports the first line where `got` and `want` differ.
 void report_difference(const char* got, std::size_t got_len, const char* want) {
@@ -33,6 +36,17 @@ void report_difference(const char* got, std::size_t got_len, const char* want) {
                    i >= got_len ? " (output ended)" : (i >= want_len ? " (extra output)" : ""));
 }
 
+// Waits until only the harness holds `tty`: every process the program forked (they all
+// inherit its teletype) has ended and been released. Gives up after `seconds`.
+bool wait_for_forked_processes(keos::Teletype* tty, std::uint64_t seconds) {
+  std::uint64_t deadline = abyss::time::now_ns() + seconds * 1'000'000'000;
+  while (tty->refs() > 1) {
+    if (abyss::time::now_ns() > deadline) return false;
+    keos::Current::yield();
+  }
+  return true;
+}
+
 }  // namespace
 
 void run_user_test(const UserTestSpec& spec) {
@@ -54,6 +68,17 @@ void run_user_test(const UserTestSpec& spec) {
   keos::Teletype* previous = keos::Current::replace_teletype(tty);
   keos::Result<int> code = keos::run_elf(spec.program, args, argc);
   keos::Current::replace_teletype(previous)->unref();
+  // The test is over when every forked process is gone too: its output is complete, and
+  // its frames are back before the harness counts them.
+  if (!wait_for_forked_processes(tty, kForkedGraceSeconds)) {
+    std::size_t killed = keos::hang_up(tty);
+    keos::test::fail(__FILE__, __LINE__,
+                     "%lu forked process(es) still running %lu s after %s exited (killed)",
+                     killed, kForkedGraceSeconds, spec.program);
+    if (!wait_for_forked_processes(tty, kForkedGraceSeconds)) {
+      keos::test::fail(__FILE__, __LINE__, "forked processes did not end when killed");
+    }
+  }
   if (code.is_err()) {
     keos::test::fail(__FILE__, __LINE__, "cannot run %s: %s", spec.program,
                      keos::error_name(code.error()));

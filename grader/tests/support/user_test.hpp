@@ -7,7 +7,9 @@
 // The program runs as a new process with args (argv[0] included; default: just the
 // program's name), `stdin_text` as its standard input, and its own captured output. The
 // test fails if the exit code differs, or if `stdout_text` is given and the captured
-// standard output differs (the report shows the first differing line).
+// standard output differs (the report shows the first differing line). The test ends when
+// every process the program forked has ended too (they share its output); processes
+// still running 20 s after the program exited are killed and fail the test.
 #pragma once
 
 #include <keos/test.hpp>

@@ -30,6 +30,9 @@ class Teletype {
   static Teletype* create(const char* input, std::size_t input_len, Echo echo);
   void ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void unref();
+  /// How many references there are: one per thread that uses this teletype (released
+  /// once the thread is gone entirely) plus the holders' own.
+  int refs() const { return refs_.load(std::memory_order_acquire); }
 
   /// Copies up to `len` bytes of the remaining input into `dst`; 0 at the end of input.
   std::size_t read(void* dst, std::size_t len);

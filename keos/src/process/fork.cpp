@@ -1,9 +1,28 @@
 // fork(): the provided steps. The assignment's parts are in project3/fork.cpp.
 #include <new>
 
+#include <keos/mm/frame_alloc.hpp>
 #include <keos/process/process.hpp>
 
 namespace keos {
+namespace {
+
+// After a fork that failed once the parent's pages were shared (and the child's table is
+// gone again): every present page of a writable mapping that nobody else shares gets its
+// write right back, so the parent is left as it was. Pages still shared with an earlier
+// child stay read-only: they were so before this fork too. Raising a right needs no
+// shootdown; the local entry is invalidated for tidiness.
+void restore_write_access(PageTable& table, const LazyPager& pager) {
+  table.for_each_present([&](PteSlot slot) {
+    Pte pte = slot.get();
+    const VmAreaStruct* vma = pager.areas().find(slot.va());
+    if (pte.writable() || vma == nullptr || !has(vma->permission, Permission::kWrite)) return;
+    if (mm::frame_refcount(pte.pa()) != 1) return;
+    slot.set_permission(pte.permission() | Permission::kWrite).invalidate();
+  });
+}
+
+}  // namespace
 
 Result<ThreadId> Process::fork(const Registers& regs) {
   // 1. The file table: the child gets its own descriptors for the same files.
@@ -11,15 +30,29 @@ Result<ThreadId> Process::fork(const Registers& regs) {
   // 2. The mapping records, then the page table: every present page shared, writable ones
   //    read-only in both (and shot down in the parent) -- project 3.
   LazyPager pager = TRY(mm_.pager().clone_areas());
-  PageTable table = TRY(PageTable::create());
-  TRY(mm_.pager().write_protect_ptes(mm_.page_table(), table));
-  auto* child = new (std::nothrow)
-      Process(MmStruct<LazyPager>(static_cast<PageTable&&>(table), static_cast<LazyPager&&>(pager)),
-              static_cast<FileStruct&&>(files));
-  if (child == nullptr) return Err(KernelError::kNoMemory);
-  // 3. The child's registers -- project 3 -- and its thread. The parent does not wait.
-  JoinHandle handle = TRY(start_process(child, fork_child_registers(regs), Current::name()));
-  return handle.id();
+  KernelError error = KernelError::kNoMemory;
+  {
+    Result<PageTable> table = PageTable::create();
+    if (table.is_err()) return Err(table.error());
+    Result<void> shared = mm_.pager().write_protect_ptes(mm_.page_table(), table.value());
+    if (shared.is_ok()) {
+      auto* process = new (std::nothrow) Process(
+          MmStruct<LazyPager>(table.take(), static_cast<LazyPager&&>(pager)),
+          static_cast<FileStruct&&>(files));
+      // 3. The child's registers -- project 3 -- and its thread. The parent does not
+      //    wait. (On failure, start_process has destroyed the child.)
+      if (process != nullptr) {
+        Result<JoinHandle> started =
+            start_process(process, fork_child_registers(regs), Current::name());
+        if (started.is_ok()) return started.value().id();
+        error = started.error();
+      }
+    } else {
+      error = shared.error();
+    }
+  }  // the child's table, if it was not handed over, is destroyed here
+  restore_write_access(mm_.page_table(), mm_.pager());
+  return Err(error);
 }
 
 }  // namespace keos

@@ -37,8 +37,6 @@ void prepare_stack(Thread* t) {
 }  // namespace
 
 void Thread::release_resources() {
-  if (tty != nullptr) tty->unref();
-  tty = nullptr;
   stack.release();
   delete task;
   task = nullptr;
@@ -50,7 +48,11 @@ void Thread::drop_ref() {
   if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   sched::unregister_thread(this);
   release_resources();  // a thread that never ran (nothing else released them)
+  // The teletype goes last: whoever waits for its users to be gone (a test counting free
+  // frames) then finds everything of this thread released, its record included.
+  Teletype* last_tty = tty;
   delete this;
+  if (last_tty != nullptr) last_tty->unref();
 }
 
 Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg,
@@ -139,6 +141,33 @@ Result<void> kill(ThreadId id) {
   sched::unpark(t);
   t->drop_ref();
   return Ok();
+}
+
+std::size_t hang_up(const Teletype* tty) {
+  constexpr std::size_t kBatch = 32;
+  std::size_t total = 0;
+  for (;;) {
+    ThreadId ids[kBatch];
+    std::size_t n = 0;
+    {
+      abyss::SpinLockGuard guard(g_registry_lock);
+      for (Thread* t = g_registry; t != nullptr && n < kBatch; t = t->next_all) {
+        if (t->tty == tty && t != sched::current() && !t->killed.load() &&
+            t->state.load() != ThreadState::kExited) {
+          ids[n++] = t->id;
+        }
+      }
+    }
+    if (n == 0) return total;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (Thread* t = sched::find_thread(ids[i])) {
+        t->killed.store(true);
+        sched::unpark(t);
+        t->drop_ref();
+        ++total;
+      }
+    }
+  }
 }
 
 namespace sched {

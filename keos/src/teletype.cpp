@@ -8,7 +8,21 @@
 namespace keos {
 namespace {
 
-// Appends `src` to a capture, doubling its buffer as needed, up to the limit.
+// Makes room for `needed` bytes in a capture buffer, doubling it; false if out of memory.
+bool grow(char*& data, std::size_t size, std::size_t& capacity, std::size_t needed) {
+  if (needed <= capacity) return true;
+  std::size_t next = capacity == 0 ? 256 : capacity;
+  while (next < needed) next *= 2;
+  auto* bigger = new (std::nothrow) char[next];
+  if (bigger == nullptr) return false;
+  if (data != nullptr) memcpy(bigger, data, size);
+  delete[] data;
+  data = bigger;
+  capacity = next;
+  return true;
+}
+
+// Appends `src` to a capture, growing its buffer as needed, up to the limit.
 void append(char*& data, std::size_t& size, std::size_t& capacity, bool& truncated,
             const char* src, std::size_t len) {
   std::size_t room = Teletype::kCaptureLimit - size;
@@ -16,18 +30,9 @@ void append(char*& data, std::size_t& size, std::size_t& capacity, bool& truncat
     truncated = true;
     len = room;
   }
-  if (size + len > capacity) {
-    std::size_t next = capacity == 0 ? 256 : capacity;
-    while (next < size + len) next *= 2;
-    auto* bigger = new (std::nothrow) char[next];
-    if (bigger == nullptr) {
-      truncated = true;
-      return;
-    }
-    if (data != nullptr) memcpy(bigger, data, size);
-    delete[] data;
-    data = bigger;
-    capacity = next;
+  if (!grow(data, size, capacity, size + len)) {
+    truncated = true;
+    return;
   }
   memcpy(data + size, src, len);
   size += len;
@@ -88,6 +93,14 @@ std::size_t Teletype::captured_size(Stream stream) {
 }
 bool Teletype::truncated(Stream stream) {
   return state_.lock()->out[static_cast<int>(stream) - 1].truncated;
+}
+
+bool Teletype::reserve_output(std::size_t bytes) {
+  auto state = state_.lock();
+  for (Capture& c : state->out) {
+    if (!grow(c.data, c.size, c.capacity, bytes)) return false;
+  }
+  return true;
 }
 
 void Teletype::discard_output() {

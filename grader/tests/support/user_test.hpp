@@ -12,6 +12,9 @@
 // still running 20 s after the program exited are killed and fail the test.
 #pragma once
 
+#include <cstddef>
+
+#include <keos/result.hpp>
 #include <keos/test.hpp>
 
 namespace grader {
@@ -22,7 +25,26 @@ struct UserTestSpec {
   const char* stdin_text = "";
   int exit_code = 0;
   const char* stdout_text = nullptr;  // nullptr: not compared
+  // Memory pressure (run_user_program only): when non-zero, the program runs with only
+  // this many free frames (a FrameHog holds the rest until every process has ended).
+  std::size_t leave_frames = 0;
 };
+
+/// What one run of a user program did, for tests that judge it themselves.
+struct UserRun {
+  bool started = false;           // false: the program could not be run (see `error`)
+  keos::KernelError error{};      // why it could not
+  int exit_code = 0;
+  bool forked_ended = true;       // every forked process ended within the grace period
+  static constexpr std::size_t kKeep = 512;
+  char stdout_text[kKeep + 1] = {};  // the first kKeep bytes of its standard output
+  std::size_t stdout_size = 0;       // all of it
+  std::size_t free_frames_after = 0;  // after every process ended (before a hog let go)
+};
+
+/// Runs the program of `spec` (its stdout_text and exit_code are not judged here), waits
+/// for its forked processes, and describes what happened in `run`.
+void run_user_program(const UserTestSpec& spec, UserRun& run);
 
 /// Runs the program described by `spec` and records a failure if it misbehaves.
 void run_user_test(const UserTestSpec& spec);

@@ -45,6 +45,9 @@ class Teletype {
   const char* captured(Stream stream);
   std::size_t captured_size(Stream stream);
   bool truncated(Stream stream);
+  /// Makes room for `bytes` of output on each stream in advance (a test that runs a
+  /// program short of memory must not lose its output); false if out of memory.
+  bool reserve_output(std::size_t bytes);
   /// Frees what was captured (the test harness does, before counting free frames).
   void discard_output();
 

@@ -40,11 +40,13 @@ class Process final : public Task {
 
  private:
   Process(MmStruct<LazyPager>&& mm, FileStruct&& files)
-      : mm_(static_cast<MmStruct<LazyPager>&&>(mm)), files_(static_cast<FileStruct&&>(files)) {}
+      : files_(static_cast<FileStruct&&>(files)), mm_(static_cast<MmStruct<LazyPager>&&>(mm)) {}
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
-  MmStruct<LazyPager> mm_;
+  // Declared in this order so that the address space is released before the files are
+  // closed: a process waiting for a pipe's end of file then finds this one's frames free.
   FileStruct files_;
+  MmStruct<LazyPager> mm_;
 };
 
 /// Starts `process` (taken) on a new thread at `regs`.

@@ -39,11 +39,12 @@ Result<ThreadId> Process::fork(const Registers& regs) {
       auto* process = new (std::nothrow) Process(
           MmStruct<LazyPager>(table.take(), static_cast<LazyPager&&>(pager)),
           static_cast<FileStruct&&>(files));
-      // 3. The child's registers -- project 3 -- and its thread. The parent does not
-      //    wait. (On failure, start_process has destroyed the child.)
+      // 3. The child's registers -- project 3 -- and its thread, which also inherits the
+      //    FPU/SSE registers. The parent does not wait. (On failure, start_process has destroyed the child.)
       if (process != nullptr) {
         Result<JoinHandle> started =
-            start_process(process, fork_child_registers(regs), Current::name());
+            start_process(process, fork_child_registers(regs), Current::name(),
+                          FpuState::kInherit);
         if (started.is_ok()) return started.value().id();
         error = started.error();
       }

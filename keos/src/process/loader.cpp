@@ -70,9 +70,13 @@ Result<Process*> Process::create(const char* name, const char* const* args, std:
   return process;
 }
 
-Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name) {
+Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name,
+                                 FpuState fpu) {
   Registers start = regs;
-  return ThreadBuilder(name).attach_task(process).spawn([start] { launch(start); });
+  ThreadBuilder builder(name);
+  builder.attach_task(process);
+  if (fpu == FpuState::kInherit) builder.inherit_fpu_state();
+  return builder.spawn([start] { launch(start); });
 }
 
 Result<int> run_elf(const char* name, const char* const* args, std::size_t argc) {

@@ -77,7 +77,12 @@ Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg,
   t->affinity = affinity_;
   t->cpu = cpu_;
   t->refs.store(2);  // the scheduler's and the handle's
-  memcpy(t->fpu, sched::initial_fpu_state(), sizeof t->fpu);
+  if (fpu_ == FpuState::kInherit) {
+    // The caller's registers are live on this CPU (the kernel itself never touches them).
+    asm volatile("fxsave64 %0" : "=m"(t->fpu));
+  } else {
+    memcpy(t->fpu, sched::initial_fpu_state(), sizeof t->fpu);
+  }
   prepare_stack(t);
   sched::register_thread(t);
   sched::make_runnable(t);

@@ -49,8 +49,10 @@ class Process final : public Task {
   MmStruct<LazyPager> mm_;
 };
 
-/// Starts `process` (taken) on a new thread at `regs`.
-Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name);
+/// Starts `process` (taken) on a new thread at `regs`, with a clean FPU/SSE state or the
+/// caller's (fork).
+Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name,
+                                 FpuState fpu = FpuState::kClean);
 
 /// For tests: runs program `name` with args[0 .. argc) as a new process on the running
 /// thread's teletype and returns its exit code (forked children are not waited for).

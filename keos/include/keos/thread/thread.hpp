@@ -55,6 +55,9 @@ class JoinHandle {
 
 /// Where a new thread may run.
 enum class Affinity { kAnyCpu, kPinned };
+/// The FPU/SSE registers a new thread starts with: a clean state, or a copy of the
+/// creator's (a forked process continues with its parent's).
+enum class FpuState { kClean, kInherit };
 
 class ThreadBuilder {
  public:
@@ -69,6 +72,12 @@ class ThreadBuilder {
   ThreadBuilder& pin_to_cpu(std::uint32_t cpu) {
     affinity_ = Affinity::kPinned;
     cpu_ = cpu;
+    return *this;
+  }
+
+  /// Starts the thread with a copy of the caller's FPU/SSE registers.
+  ThreadBuilder& inherit_fpu_state() {
+    fpu_ = FpuState::kInherit;
     return *this;
   }
 
@@ -107,6 +116,7 @@ class ThreadBuilder {
   Task* task_ = nullptr;
   Affinity affinity_ = Affinity::kAnyCpu;
   std::uint32_t cpu_ = 0;
+  FpuState fpu_ = FpuState::kClean;
 };
 
 /// The running thread.

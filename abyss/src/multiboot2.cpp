@@ -35,7 +35,8 @@ Multiboot2Error parse_memory_map(const unsigned char* tag, std::uint32_t size, B
   if (size < 16) return Multiboot2Error::kBadTag;
   std::uint32_t entry_size = read<std::uint32_t>(tag + 8);
   if (entry_size < 24) return Multiboot2Error::kBadTag;
-  for (std::uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+  // `size - off` cannot wrap (off <= size holds throughout); `off + entry_size` could.
+  for (std::uint32_t off = 16; entry_size <= size - off; off += entry_size) {
     if (out.region_count == BootInfo::kMaxRegions) return Multiboot2Error::kTooManyItems;
     MemoryRegion& r = out.regions[out.region_count++];
     r.start = Pa(read<std::uint64_t>(tag + off));

@@ -32,3 +32,11 @@ void set_panic_hook(PanicHook hook);
       ::abyss::panic("assertion `%s' failed at %s:%d in %s()", #cond, __FILE__, __LINE__, \
                      __func__);                                                           \
   } while (0)
+
+/// Marks a destructor that may panic. In the kernel a panic never returns; in host unit
+/// tests it throws HostPanic, which may leave a destructor only if the destructor allows it.
+#if __STDC_HOSTED__
+#define KEOS_DTOR_MAY_PANIC noexcept(false)
+#else
+#define KEOS_DTOR_MAY_PANIC
+#endif

@@ -23,6 +23,7 @@ class RingBuffer {
   /// Appends up to `n` bytes of `src` (as many as fit); returns how many.
   std::size_t write(const std::uint8_t* src, std::size_t n) {
     if (n > space()) n = space();
+    if (n == 0) return 0;  // `src` may then be null, which memcpy must never see
     std::size_t tail = (head_ + size_) % N;
     std::size_t first = n < N - tail ? n : N - tail;  // up to the end of the array
     memcpy(data_ + tail, src, first);
@@ -34,6 +35,7 @@ class RingBuffer {
   /// Removes up to `n` bytes into `dst` (as many as there are); returns how many.
   std::size_t read(std::uint8_t* dst, std::size_t n) {
     if (n > size_) n = size_;
+    if (n == 0) return 0;  // `dst` may then be null, which memcpy must never see
     std::size_t first = n < N - head_ ? n : N - head_;
     memcpy(dst, data_ + head_, first);
     memcpy(dst + first, data_, n - first);

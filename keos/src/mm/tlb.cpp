@@ -10,7 +10,7 @@ StaleTLBEntry::StaleTLBEntry(StaleTLBEntry&& other)
   other.table_ = nullptr;
 }
 
-StaleTLBEntry::~StaleTLBEntry() {
+StaleTLBEntry::~StaleTLBEntry() KEOS_DTOR_MAY_PANIC {
   if (table_ != nullptr) {
     abyss::panic("StaleTLBEntry for va 0x%lx dropped without invalidate()", va_.value());
   }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include <abyss/panic.hpp>
 #include <keos/addressing.hpp>
 #include <keos/mm/page.hpp>
 
@@ -35,7 +36,7 @@ class [[nodiscard]] StaleTLBEntry {
   StaleTLBEntry(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(StaleTLBEntry&&) = delete;
-  ~StaleTLBEntry();
+  ~StaleTLBEntry() KEOS_DTOR_MAY_PANIC;  // panics unless invalidated or moved from
 
   /// Invalidates the translation on every CPU that has the table loaded; returns the
   /// frame the translation pointed at (drop it to release that reference).

@@ -1,3 +1,36 @@
-# userland: the files of the root file system (and, with the process issue, the user C
-# library and the test programs, which join them).
-ROOTFS_FILES += $(wildcard userland/rootfs/*)
+# userland: the user C library, the test programs and the root file system.
+#   build/userland/lib/crt0.o, build/userland/lib/libc.a   the library
+#   build/userland/bin/NAME                                 one program per userland/tests/NAME.c
+# Every compile goes through userland/keos-cc, which holds the flags, so programs compiled by
+# hand (see docs/userland.md) are built exactly like these.
+
+USER_CC := userland/keos-cc
+USER_CFLAGS := -O2 -g -MMD -MP
+USER_LIB_SRCS := $(filter-out userland/lib/crt0.c,$(wildcard userland/lib/*.c))
+USER_LIB_OBJS := $(patsubst userland/lib/%.c,$(BUILD)/userland/lib/%.o,$(USER_LIB_SRCS))
+USER_LIB := $(BUILD)/userland/lib/libc.a
+USER_CRT0 := $(BUILD)/userland/lib/crt0.o
+USER_PROGS := $(patsubst userland/tests/%.c,$(BUILD)/userland/bin/%,$(wildcard userland/tests/*.c))
+
+ROOTFS_FILES += $(wildcard userland/rootfs/*) $(USER_PROGS)
+
+# The library's own loops must stay loops (not calls to memset/memcpy, i.e. to themselves).
+$(BUILD)/userland/lib/%.o: userland/lib/%.c $(USER_CC) userland/userland.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  USERCC  $<")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -fno-tree-loop-distribute-patterns -c -o $@ $<
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/userland/bin/%: userland/tests/%.c $(USER_LIB) $(USER_CRT0) userland/user.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  USERCC  $<")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -MF $@.d -o $@ $<
+
+.SECONDARY: $(USER_CRT0)
+.PHONY: userland
+userland: $(USER_PROGS)
+
+-include $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d) $(USER_PROGS:=.d)

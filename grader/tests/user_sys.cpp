@@ -1,0 +1,60 @@
+// User programs for the system-call rules of keos-port-facts.md ("System-call ABI",
+// "Processes", "Files the tests expect") and the user C library ("User C library API").
+// Each program checks its own rules and exits 1 with a "FAIL file:line: ..." line at the
+// first broken one (userland/tests/sys_check.h); where the output is deterministic the
+// test also compares it exactly.
+#include "support/user_test.hpp"
+
+// --- Arguments and the initial stack (userland/tests/sys_args.c) ---
+
+// The example of the facts file: these exact addresses.
+KEOS_USER_TEST(sys_args, .program = "sys_args", .args = {"/bin/ls", "-l", "foo", "bar"},
+               .exit_code = 0,
+               .stdout_text = "argc=4\n"
+                              "argv=0x4747ffc0\n"
+                              "argv[0]=0x4747ffed \"/bin/ls\"\n"
+                              "argv[1]=0x4747fff5 \"-l\"\n"
+                              "argv[2]=0x4747fff8 \"foo\"\n"
+                              "argv[3]=0x4747fffc \"bar\"\n"
+                              "argv[4]=0x0\n"
+                              "rsp=0x4747ffb8 return=0x0\n")
+
+// Only the program's name: the default argv.
+KEOS_USER_TEST(sys_args_none, .program = "sys_args", .exit_code = 0,
+               .stdout_text = "argc=1\n"
+                              "argv=0x4747ffe0\n"
+                              "argv[0]=0x4747fff7 \"sys_args\"\n"
+                              "argv[1]=0x0\n"
+                              "rsp=0x4747ffd8 return=0x0\n")
+
+// Sixteen arguments (the most a test can pass), empty ones, a long one, a space inside.
+KEOS_USER_TEST(sys_args_many, .program = "sys_args",
+               .args = {"sys_args", "", "a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg",
+                        "hhhhhhhh", "",
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        "tail", "with space", "12345678901234567", "z"},
+               .exit_code = 0,
+               .stdout_text =
+                   "argc=16\n"
+                   "argv=0x4747feb8\n"
+                   "argv[0]=0x4747ff40 \"sys_args\"\n"
+                   "argv[1]=0x4747ff49 \"\"\n"
+                   "argv[2]=0x4747ff4a \"a\"\n"
+                   "argv[3]=0x4747ff4c \"bb\"\n"
+                   "argv[4]=0x4747ff4f \"ccc\"\n"
+                   "argv[5]=0x4747ff53 \"dddd\"\n"
+                   "argv[6]=0x4747ff58 \"eeeee\"\n"
+                   "argv[7]=0x4747ff5e \"ffffff\"\n"
+                   "argv[8]=0x4747ff65 \"ggggggg\"\n"
+                   "argv[9]=0x4747ff6d \"hhhhhhhh\"\n"
+                   "argv[10]=0x4747ff76 \"\"\n"
+                   "argv[11]=0x4747ff77 "
+                   "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                   "xxxxxxxxxxxxxxxxxxxxxxx\"\n"
+                   "argv[12]=0x4747ffdc \"tail\"\n"
+                   "argv[13]=0x4747ffe1 \"with space\"\n"
+                   "argv[14]=0x4747ffec \"12345678901234567\"\n"
+                   "argv[15]=0x4747fffe \"z\"\n"
+                   "argv[16]=0x0\n"
+                   "rsp=0x4747feb0 return=0x0\n")

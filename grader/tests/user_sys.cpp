@@ -58,3 +58,11 @@ KEOS_USER_TEST(sys_args_many, .program = "sys_args",
                    "argv[15]=0x4747fffe \"z\"\n"
                    "argv[16]=0x0\n"
                    "rsp=0x4747feb0 return=0x0\n")
+
+// --- open and close ---
+
+KEOS_USER_TEST(sys_open, .program = "sys_open", .exit_code = 0, .stdout_text = "sys_open: ok\n")
+
+// The 1024-file limit (EMFILE), also for pipes.
+KEOS_USER_TEST(sys_open_many, .program = "sys_open_many", .exit_code = 0,
+               .stdout_text = "opened 1021 files\nclosed them all\n")

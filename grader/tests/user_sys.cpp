@@ -66,3 +66,13 @@ KEOS_USER_TEST(sys_open, .program = "sys_open", .exit_code = 0, .stdout_text = "
 // The 1024-file limit (EMFILE), also for pipes.
 KEOS_USER_TEST(sys_open_many, .program = "sys_open_many", .exit_code = 0,
                .stdout_text = "opened 1021 files\nclosed them all\n")
+
+// --- read, seek, tell and write on regular files ---
+
+// Prints the 32-byte prefix of `hello`.
+KEOS_USER_TEST(sys_read, .program = "sys_read", .exit_code = 0,
+               .stdout_text = "Welcome to KeOS Project!\n\nEven t|\n")
+
+// Writes to hello2, then restores it.
+KEOS_USER_TEST(sys_write, .program = "sys_write", .exit_code = 0,
+               .stdout_text = "sys_write: ok\n")

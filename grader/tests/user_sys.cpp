@@ -76,3 +76,28 @@ KEOS_USER_TEST(sys_read, .program = "sys_read", .exit_code = 0,
 // Writes to hello2, then restores it.
 KEOS_USER_TEST(sys_write, .program = "sys_write", .exit_code = 0,
                .stdout_text = "sys_write: ok\n")
+
+// --- Descriptors and buffers that are not valid ---
+
+KEOS_USER_TEST(sys_fd_errors, .program = "sys_fd_errors", .exit_code = 0,
+               .stdout_text = "sys_fd_errors: ok\n")
+
+// --- The standard descriptors ---
+
+// The input comes back unchanged in 7-byte reads (stderr is captured apart from stdout).
+KEOS_USER_TEST(sys_stdio, .program = "sys_stdio",
+               .stdin_text = "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
+                             "  indented; symbols !@#$%^&*()\nlast line, no newline",
+               .exit_code = 0,
+               .stdout_text = "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
+                              "  indented; symbols !@#$%^&*()\nlast line, no newline"
+                              "[105 bytes in 15 reads]\n")
+
+// No input at all: the first read returns 0.
+KEOS_USER_TEST(sys_stdio_empty, .program = "sys_stdio", .exit_code = 0,
+               .stdout_text = "[0 bytes in 0 reads]\n")
+
+// --- The files of the root file system ---
+
+KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0,
+               .stdout_text = "sys_files: ok\n")

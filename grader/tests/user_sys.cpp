@@ -101,3 +101,7 @@ KEOS_USER_TEST(sys_stdio_empty, .program = "sys_stdio", .exit_code = 0,
 
 KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0,
                .stdout_text = "sys_files: ok\n")
+
+// --- Pipes (one process holds both ends) ---
+
+KEOS_USER_TEST(sys_pipe, .program = "sys_pipe", .exit_code = 0, .stdout_text = "sys_pipe: ok\n")

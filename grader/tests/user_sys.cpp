@@ -105,3 +105,9 @@ KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0,
 // --- Pipes (one process holds both ends) ---
 
 KEOS_USER_TEST(sys_pipe, .program = "sys_pipe", .exit_code = 0, .stdout_text = "sys_pipe: ok\n")
+
+// --- Bad pointers everywhere ---
+
+// Standard input holds data, so that only the pointer can make its reads fail.
+KEOS_USER_TEST(sys_badptr, .program = "sys_badptr", .stdin_text = "input that must stay unread\n",
+               .exit_code = 0, .stdout_text = "sys_badptr: 2176 calls, all failed\n")

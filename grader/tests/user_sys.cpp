@@ -111,3 +111,8 @@ KEOS_USER_TEST(sys_pipe, .program = "sys_pipe", .exit_code = 0, .stdout_text = "
 // Standard input holds data, so that only the pointer can make its reads fail.
 KEOS_USER_TEST(sys_badptr, .program = "sys_badptr", .stdin_text = "input that must stay unread\n",
                .exit_code = 0, .stdout_text = "sys_badptr: 2176 calls, all failed\n")
+
+// --- How a program is loaded: segments, bss, stack ---
+
+KEOS_USER_TEST(sys_layout, .program = "sys_layout", .exit_code = 0,
+               .stdout_text = "3 segments loaded\nsys_layout: ok\n")

@@ -116,3 +116,13 @@ KEOS_USER_TEST(sys_badptr, .program = "sys_badptr", .stdin_text = "input that mu
 
 KEOS_USER_TEST(sys_layout, .program = "sys_layout", .exit_code = 0,
                .stdout_text = "3 segments loaded\nsys_layout: ok\n")
+
+// --- The user C library ---
+
+// 82 conversions checked inside, then a few lines on standard output.
+KEOS_USER_TEST(libc_printf, .program = "libc_printf", .exit_code = 0,
+               .stdout_text = "-1 1 ab AB 0x4747ffc0 str c -5 abc 9 -7\n"
+                              "[    1|2    |00003|xy|  q]\n"
+                              "p\n"
+                              "puts adds a newline\n"
+                              "libc_printf: 82 formats ok\n")

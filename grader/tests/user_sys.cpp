@@ -126,3 +126,6 @@ KEOS_USER_TEST(libc_printf, .program = "libc_printf", .exit_code = 0,
                               "p\n"
                               "puts adds a newline\n"
                               "libc_printf: 82 formats ok\n")
+
+KEOS_USER_TEST(libc_string, .program = "libc_string", .exit_code = 0,
+               .stdout_text = "libc_string: ok\n")

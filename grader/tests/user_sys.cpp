@@ -129,3 +129,9 @@ KEOS_USER_TEST(libc_printf, .program = "libc_printf", .exit_code = 0,
 
 KEOS_USER_TEST(libc_string, .program = "libc_string", .exit_code = 0,
                .stdout_text = "libc_string: ok\n")
+
+// A failed ASSERT: the exact message (line 16 of userland/tests/libc_assert.c) and exit 1.
+KEOS_USER_TEST(libc_assert, .program = "libc_assert", .exit_code = 1,
+               .stdout_text = "before the assertion\n"
+                              "User process ABORT at userland/tests/libc_assert.c:16 in "
+                              "check_total(): assertion `sum(values, 4) == 11' failed.\n")

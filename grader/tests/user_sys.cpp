@@ -10,22 +10,24 @@
 // The example of the facts file: these exact addresses.
 KEOS_USER_TEST(sys_args, .program = "sys_args", .args = {"/bin/ls", "-l", "foo", "bar"},
                .exit_code = 0,
-               .stdout_text = "argc=4\n"
-                              "argv=0x4747ffc0\n"
-                              "argv[0]=0x4747ffed \"/bin/ls\"\n"
-                              "argv[1]=0x4747fff5 \"-l\"\n"
-                              "argv[2]=0x4747fff8 \"foo\"\n"
-                              "argv[3]=0x4747fffc \"bar\"\n"
-                              "argv[4]=0x0\n"
-                              "rsp=0x4747ffb8 return=0x0\n")
+               .stdout_text =
+                   "argc=4\n"
+                   "argv=0x4747ffc0\n"
+                   "argv[0]=0x4747ffed \"/bin/ls\"\n"
+                   "argv[1]=0x4747fff5 \"-l\"\n"
+                   "argv[2]=0x4747fff8 \"foo\"\n"
+                   "argv[3]=0x4747fffc \"bar\"\n"
+                   "argv[4]=0x0\n"
+                   "rsp=0x4747ffb8 return=0x0\n")
 
 // Only the program's name: the default argv.
 KEOS_USER_TEST(sys_args_none, .program = "sys_args", .exit_code = 0,
-               .stdout_text = "argc=1\n"
-                              "argv=0x4747ffe0\n"
-                              "argv[0]=0x4747fff7 \"sys_args\"\n"
-                              "argv[1]=0x0\n"
-                              "rsp=0x4747ffd8 return=0x0\n")
+               .stdout_text =
+                   "argc=1\n"
+                   "argv=0x4747ffe0\n"
+                   "argv[0]=0x4747fff7 \"sys_args\"\n"
+                   "argv[1]=0x0\n"
+                   "rsp=0x4747ffd8 return=0x0\n")
 
 // Sixteen arguments (the most a test can pass), empty ones, a long one, a space inside.
 KEOS_USER_TEST(sys_args_many, .program = "sys_args",
@@ -74,8 +76,7 @@ KEOS_USER_TEST(sys_read, .program = "sys_read", .exit_code = 0,
                .stdout_text = "Welcome to KeOS Project!\n\nEven t|\n")
 
 // Writes to hello2, then restores it.
-KEOS_USER_TEST(sys_write, .program = "sys_write", .exit_code = 0,
-               .stdout_text = "sys_write: ok\n")
+KEOS_USER_TEST(sys_write, .program = "sys_write", .exit_code = 0, .stdout_text = "sys_write: ok\n")
 
 // --- Descriptors and buffers that are not valid ---
 
@@ -86,12 +87,14 @@ KEOS_USER_TEST(sys_fd_errors, .program = "sys_fd_errors", .exit_code = 0,
 
 // The input comes back unchanged in 7-byte reads (stderr is captured apart from stdout).
 KEOS_USER_TEST(sys_stdio, .program = "sys_stdio",
-               .stdin_text = "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
-                             "  indented; symbols !@#$%^&*()\nlast line, no newline",
+               .stdin_text =
+                   "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
+                   "  indented; symbols !@#$%^&*()\nlast line, no newline",
                .exit_code = 0,
-               .stdout_text = "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
-                              "  indented; symbols !@#$%^&*()\nlast line, no newline"
-                              "[105 bytes in 15 reads]\n")
+               .stdout_text =
+                   "KeOS reads standard input.\nSecond line,\twith a tab.\n\n"
+                   "  indented; symbols !@#$%^&*()\nlast line, no newline"
+                   "[105 bytes in 15 reads]\n")
 
 // No input at all: the first read returns 0.
 KEOS_USER_TEST(sys_stdio_empty, .program = "sys_stdio", .exit_code = 0,
@@ -99,8 +102,7 @@ KEOS_USER_TEST(sys_stdio_empty, .program = "sys_stdio", .exit_code = 0,
 
 // --- The files of the root file system ---
 
-KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0,
-               .stdout_text = "sys_files: ok\n")
+KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0, .stdout_text = "sys_files: ok\n")
 
 // --- Pipes (one process holds both ends) ---
 
@@ -121,17 +123,19 @@ KEOS_USER_TEST(sys_layout, .program = "sys_layout", .exit_code = 0,
 
 // 82 conversions checked inside, then a few lines on standard output.
 KEOS_USER_TEST(libc_printf, .program = "libc_printf", .exit_code = 0,
-               .stdout_text = "-1 1 ab AB 0x4747ffc0 str c -5 abc 9 -7\n"
-                              "[    1|2    |00003|xy|  q]\n"
-                              "p\n"
-                              "puts adds a newline\n"
-                              "libc_printf: 82 formats ok\n")
+               .stdout_text =
+                   "-1 1 ab AB 0x4747ffc0 str c -5 abc 9 -7\n"
+                   "[    1|2    |00003|xy|  q]\n"
+                   "p\n"
+                   "puts adds a newline\n"
+                   "libc_printf: 82 formats ok\n")
 
 KEOS_USER_TEST(libc_string, .program = "libc_string", .exit_code = 0,
                .stdout_text = "libc_string: ok\n")
 
 // A failed ASSERT: the exact message (line 16 of userland/tests/libc_assert.c) and exit 1.
 KEOS_USER_TEST(libc_assert, .program = "libc_assert", .exit_code = 1,
-               .stdout_text = "before the assertion\n"
-                              "User process ABORT at userland/tests/libc_assert.c:16 in "
-                              "check_total(): assertion `sum(values, 4) == 11' failed.\n")
+               .stdout_text =
+                   "before the assertion\n"
+                   "User process ABORT at userland/tests/libc_assert.c:16 in "
+                   "check_total(): assertion `sum(values, 4) == 11' failed.\n")

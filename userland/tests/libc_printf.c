@@ -31,8 +31,8 @@ static void check_format(int line, const char *want, const char *fmt, ...) {
   long got = m > 0 ? read(pipe_rd, piped, sizeof piped - 1) : 0;
   piped[got > 0 ? got : 0] = '\0';
   if (n != want_len || strcmp(buf, want) != 0 || m != want_len || strcmp(piped, want) != 0) {
-    printf("FAIL line %d: \"%s\" gave \"%s\" (%d) and \"%s\" (%d), expected \"%s\" (%d)\n",
-           line, fmt, buf, n, piped, m, want, want_len);
+    printf("FAIL line %d: \"%s\" gave \"%s\" (%d) and \"%s\" (%d), expected \"%s\" (%d)\n", line,
+           fmt, buf, n, piped, m, want, want_len);
     exit(1);
   }
   cases++;

@@ -141,7 +141,7 @@ static void numbers(void) {
   CHECK_EQ(strtol("FfFf", NULL, 16), 0xffff);
   CHECK_EQ(strtol("9223372036854775807", NULL, 10), LONG_MAX);
   CHECK_EQ(strtol("-9223372036854775808", NULL, 10), LONG_MIN);
-  CHECK_EQ(strtol("99999999999999999999", NULL, 10), LONG_MAX);   // saturates
+  CHECK_EQ(strtol("99999999999999999999", NULL, 10), LONG_MAX);  // saturates
   CHECK_EQ(strtol("-99999999999999999999", NULL, 10), LONG_MIN);
   s = "  xyz";
   CHECK_EQ(strtol(s, &end, 10), 0);

@@ -14,8 +14,8 @@
 #include "sys_check.h"
 
 #define PAGE 4096ul
-#define SCRATCH 0x30000000ul          // one read-write page; the next one is unmapped
-#define READ_ONLY 0x30100000ul        // one read-only page, never touched
+#define SCRATCH 0x30000000ul            // one read-write page; the next one is unmapped
+#define READ_ONLY 0x30100000ul          // one read-only page, never touched
 #define LAST_PAGE 0x00007ffffffff000ul  // the last user page, mapped read-write
 #define LEN 16
 #define RANDOM_EACH 24
@@ -96,15 +96,26 @@ int main(void) {
   CHECK_EQ(hello3, 4);
 
   static const uintptr_t kNotUser[] = {
-      0, 1, 0xfff, 0x0000800000000000, 0x0000800000000fff, 0x8000000000000000,
-      0xffff7fffffffffff, 0xffff800000000000, 0xfffffe8000000000, 0xffffff0000000000,
-      0xffffff0000100000, 0xfffffffffffff000, 0xfffffffffffffff0, 0xffffffffffffffff,
+      0,
+      1,
+      0xfff,
+      0x0000800000000000,
+      0x0000800000000fff,
+      0x8000000000000000,
+      0xffff7fffffffffff,
+      0xffff800000000000,
+      0xfffffe8000000000,
+      0xffffff0000000000,
+      0xffffff0000100000,
+      0xfffffffffffff000,
+      0xfffffffffffffff0,
+      0xffffffffffffffff,
   };
   for (unsigned i = 0; i < sizeof kNotUser / sizeof kNotUser[0]; i++) sweep_not_user(kNotUser[i]);
 
   static const uintptr_t kUnmapped[] = {
-      0x1000, 0x400000, 0x400ff8, 0x10000000, 0x30001000, 0x4746f000, 0x4746fff8,
-      0x47480000, 0x47480008, 0x100000000, 0x7fffffffe000, 0x7fffffffeff8,
+      0x1000,     0x400000,   0x400ff8,   0x10000000,  0x30001000,     0x4746f000,
+      0x4746fff8, 0x47480000, 0x47480008, 0x100000000, 0x7fffffffe000, 0x7fffffffeff8,
   };
   for (unsigned i = 0; i < sizeof kUnmapped / sizeof kUnmapped[0]; i++) sweep_all(kUnmapped[i]);
 
@@ -115,8 +126,7 @@ int main(void) {
   CHECK_EQ(last, LAST_PAGE);
   memset(scratch, 'a', PAGE);  // no NUL: a name that never ends
   memset(last, 'a', PAGE);
-  static const uintptr_t kRunOff[] = {SCRATCH + PAGE - 8, 0x47480000 - 8,
-                                      LAST_PAGE + PAGE - 8};
+  static const uintptr_t kRunOff[] = {SCRATCH + PAGE - 8, 0x47480000 - 8, LAST_PAGE + PAGE - 8};
   for (unsigned i = 0; i < 3; i++) {
     sweep_reads(kRunOff[i], LEN);
     sweep_writes(kRunOff[i], LEN);
@@ -162,8 +172,10 @@ int main(void) {
   // Random pointers of each kind.
   for (int i = 0; i < RANDOM_EACH; i++) {
     uintptr_t any = random64();
-    if (!is_mapped_here(any)) sweep_all(any);
-    else sweep_all(0xdead000000000000ul | (any & 0xffffffff));
+    if (!is_mapped_here(any))
+      sweep_all(any);
+    else
+      sweep_all(0xdead000000000000ul | (any & 0xffffffff));
     sweep_not_user(0xffff800000000000ul | random64());
     sweep_not_user((0x0000800000000000ul | random64()) & 0x7fffffffffffffffu);
     uintptr_t user = 0x100000000ul + random64() % (LAST_PAGE - 0x100000000ul);

@@ -28,8 +28,8 @@ static void expect_bad_fd(int fd) {
 }
 
 int main(void) {
-  static const int kBadFds[] = {-1, -2, -3, -1024, 3, 4, 100, 1023, 1024, 1025, 4096,
-                                INT_MAX, INT_MIN};
+  static const int kBadFds[] = {-1,   -2,   -3,   -1024, 3,       4,      100,
+                                1023, 1024, 1025, 4096,  INT_MAX, INT_MIN};
   for (unsigned i = 0; i < sizeof kBadFds / sizeof kBadFds[0]; i++) expect_bad_fd(kBadFds[i]);
 
   // A descriptor that was open and is closed.

@@ -22,15 +22,15 @@
 #define STACK_TOP 0x47480000ul
 
 static const char kRodata[] = "read-only data";
-int data_word = 0x4b654f53;         // .data
-static char bss_small[64];          // .bss, right after .data (same page)
-static char bss_large[5 * 4096];    // .bss over several pages
+int data_word = 0x4b654f53;       // .data
+static char bss_small[64];        // .bss, right after .data (same page)
+static char bss_large[5 * 4096];  // .bss over several pages
 
 // The PTE of the page holding `p`: present and user-accessible, with `rw` and `xd` as given.
 static void expect_pte(const void *p, int rw, int xd, const char *what) {
   unsigned long pte = (unsigned long)get_phys(p, 1);
-  if (IS_ERR((long)pte) || !(pte & PTE_PRESENT) || !(pte & PTE_USER) ||
-      !!(pte & PTE_RW) != rw || !!(pte & PTE_XD) != xd) {
+  if (IS_ERR((long)pte) || !(pte & PTE_PRESENT) || !(pte & PTE_USER) || !!(pte & PTE_RW) != rw ||
+      !!(pte & PTE_XD) != xd) {
     printf("FAIL %s at %p: PTE %#lx, expected RW=%d XD=%d\n", what, p, pte, rw, xd);
     exit(1);
   }
@@ -53,7 +53,8 @@ static int check_segments(const char *self) {
   CHECK(fd >= 3);
   unsigned char ehdr[64], phdr[56];
   CHECK_EQ(read(fd, ehdr, sizeof ehdr), sizeof ehdr);
-  uint64_t phoff = field(ehdr + 32, 8), phentsize = field(ehdr + 54, 2), phnum = field(ehdr + 56, 2);
+  uint64_t phoff = field(ehdr + 32, 8), phentsize = field(ehdr + 54, 2),
+           phnum = field(ehdr + 56, 2);
   CHECK_EQ(phentsize, sizeof phdr);
   int loads = 0;
   for (uint64_t i = 0; i < phnum; i++) {

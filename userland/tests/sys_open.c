@@ -10,19 +10,19 @@
 #define SCRATCH 0x30000000ul  // an anonymous page here, the next one unmapped
 
 static const char *const kBadPaths[] = {
-    (const char *)0,                      // NULL
-    (const char *)1,                      // page 0
-    (const char *)0x400000,               // nothing is mapped at 0x400000
-    (const char *)0x10000000,             // unmapped user memory
-    (const char *)0x4746ffff,             // just below the stack
-    (const char *)0x47480000,             // just above the stack
-    (const char *)0x00007ffffffff000,     // the last user page
-    (const char *)0x0000800000000000,     // the first non-canonical address
-    (const char *)0x8000000000000000,     // non-canonical
-    (const char *)0xffff800000000000,     // the first kernel address
-    (const char *)0xffffff0000000000,     // the kernel's direct map (physical 0)
-    (const char *)0xffffff0000100000,     // the kernel image
-    (const char *)0xffffffffffffffff,     // the very last byte
+    (const char *)0,                   // NULL
+    (const char *)1,                   // page 0
+    (const char *)0x400000,            // nothing is mapped at 0x400000
+    (const char *)0x10000000,          // unmapped user memory
+    (const char *)0x4746ffff,          // just below the stack
+    (const char *)0x47480000,          // just above the stack
+    (const char *)0x00007ffffffff000,  // the last user page
+    (const char *)0x0000800000000000,  // the first non-canonical address
+    (const char *)0x8000000000000000,  // non-canonical
+    (const char *)0xffff800000000000,  // the first kernel address
+    (const char *)0xffffff0000000000,  // the kernel's direct map (physical 0)
+    (const char *)0xffffff0000100000,  // the kernel image
+    (const char *)0xffffffffffffffff,  // the very last byte
 };
 
 int main(void) {
@@ -51,8 +51,8 @@ int main(void) {
   }
 
   // Files that do not exist.
-  static const char *const kMissing[] = {"no_such_file", "", "hello4", "Hello", "hell",
-                                         "hello ", "/hello", "hello/"};
+  static const char *const kMissing[] = {"no_such_file", "",       "hello4", "Hello",
+                                         "hell",         "hello ", "/hello", "hello/"};
   for (unsigned i = 0; i < sizeof kMissing / sizeof kMissing[0]; i++) {
     CHECK_ERR(open(kMissing[i], O_RDONLY), ENOENT);
   }

@@ -94,9 +94,15 @@ int main(void) {
   CHECK_EQ(close(other[1]), 0);
 
   // A bad fds pointer: EFAULT, and no fd is taken.
-  static const uintptr_t kBad[] = {0, 1, 0x400000, 0x10000000, 0x47480000,
-                                   0x0000800000000000, 0xffff800000000000,
-                                   0xffffff0000100000, 0xfffffffffffffff8};
+  static const uintptr_t kBad[] = {0,
+                                   1,
+                                   0x400000,
+                                   0x10000000,
+                                   0x47480000,
+                                   0x0000800000000000,
+                                   0xffff800000000000,
+                                   0xffffff0000100000,
+                                   0xfffffffffffffff8};
   for (unsigned i = 0; i < sizeof kBad / sizeof kBad[0]; i++) {
     CHECK_ERR(pipe((int *)kBad[i]), EFAULT);
   }

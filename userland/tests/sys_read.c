@@ -1,7 +1,8 @@
 // sys_read: read, seek and tell on `hello` (140 bytes): reads clamp at the end and then
 // return 0, seek moves from the start, the offset or the end and may pass the end, a
 // negative result is an error that leaves the offset alone, and two fds of one file have
-// their own offsets. Reads into memory the process has not touched yet fault it in.
+// their own offsets. Reads into memory the process has not touched yet fault it in, and
+// a buffer may span two adjacent mappings.
 #include <fcntl.h>
 #include <limits.h>
 #include <mman.h>
@@ -105,6 +106,17 @@ int main(void) {
   CHECK_EQ(fresh[4096 - 71], 0);
   CHECK_EQ(fresh[4096 + 70], 0);
   CHECK_EQ(munmap(fresh), 0);
+  // A buffer across two separate, adjacent mappings is one valid buffer.
+  char *low = mmap((void *)FRESH, 4096, PROT_READ | PROT_WRITE, -1, 0);
+  char *high = mmap((void *)(FRESH + 4096), 4096, PROT_READ | PROT_WRITE, -1, 0);
+  CHECK_EQ(low, FRESH);
+  CHECK_EQ(high, FRESH + 4096);
+  CHECK_EQ(seek(fd, 0, SEEK_SET), 0);
+  CHECK_EQ(read(fd, high - 100, SIZE), SIZE);
+  CHECK(memcmp(high - 100, whole, SIZE) == 0);
+  CHECK_EQ(write(1, high - 100, 0), 0);
+  CHECK_EQ(munmap(low), 0);
+  CHECK_EQ(munmap(high), 0);
   CHECK_EQ(seek(fd, 0, SEEK_SET), 0);
   CHECK_EQ(read(fd, untouched_bss + 2 * 4096 - 1, SIZE), SIZE);
   CHECK(memcmp(untouched_bss + 2 * 4096 - 1, whole, SIZE) == 0);

@@ -100,6 +100,14 @@ KEOS_USER_TEST(sys_stdio, .program = "sys_stdio",
 KEOS_USER_TEST(sys_stdio_empty, .program = "sys_stdio", .exit_code = 0,
                .stdout_text = "[0 bytes in 0 reads]\n")
 
+// More input than a page (100 lines of 50 bytes): it all comes back, in order.
+#define KEOS_X10(s) s s s s s s s s s s
+#define KEOS_LONG_INPUT KEOS_X10(KEOS_X10("The quick brown fox jumps over the lazy dog 0123.\n"))
+KEOS_USER_TEST(sys_stdio_long, .program = "sys_stdio", .stdin_text = KEOS_LONG_INPUT,
+               .exit_code = 0, .stdout_text = KEOS_LONG_INPUT "[5000 bytes in 715 reads]\n")
+#undef KEOS_LONG_INPUT
+#undef KEOS_X10
+
 // --- The files of the root file system ---
 
 KEOS_USER_TEST(sys_files, .program = "sys_files", .exit_code = 0, .stdout_text = "sys_files: ok\n")

@@ -12,3 +12,15 @@ KEOS_USER_TEST(mm_anon, .program = "mm_anon", .exit_code = 0,
                               "mm_anon: 16 MiB mapping: first and last byte written\n"
                               "mm_anon: the top page of user space is mappable\n"
                               "mm_anon: ok\n")
+
+// --- lazy paging -------------------------------------------------------------------------
+
+KEOS_USER_TEST(mm_lazy, .program = "mm_lazy", .exit_code = 0,
+               .stdout_text = "mm_lazy: mmap allocated nothing\n"
+                              "mm_lazy: pages are faulted in one at a time\n"
+                              "mm_lazy: a kernel copy into an untouched page faults it in\n"
+                              "mm_lazy: entries carry the mapping's permission\n"
+                              "mm_lazy: segments: text r-x, rodata r--, data and bss rw-, stack rw-\n"
+                              "mm_lazy: a 4 GiB mapping costs only the pages touched\n"
+                              "mm_lazy: no entry outside the program's pages\n"
+                              "mm_lazy: ok\n")

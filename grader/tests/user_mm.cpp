@@ -24,3 +24,10 @@ KEOS_USER_TEST(mm_lazy, .program = "mm_lazy", .exit_code = 0,
                               "mm_lazy: a 4 GiB mapping costs only the pages touched\n"
                               "mm_lazy: no entry outside the program's pages\n"
                               "mm_lazy: ok\n")
+
+KEOS_USER_TEST(mm_file, .program = "mm_file", .exit_code = 0,
+               .stdout_text = "mm_file: hello mapped: 140 file bytes, then zeros\n"
+                              "mm_file: mappings at offsets match read()\n"
+                              "mm_file: writes to a private mapping never reach the file\n"
+                              "mm_file: a mapping outlives its fd\n"
+                              "mm_file: ok\n")

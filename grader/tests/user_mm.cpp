@@ -31,3 +31,8 @@ KEOS_USER_TEST(mm_file, .program = "mm_file", .exit_code = 0,
                               "mm_file: writes to a private mapping never reach the file\n"
                               "mm_file: a mapping outlives its fd\n"
                               "mm_file: ok\n")
+
+KEOS_USER_TEST(mm_exec, .program = "mm_exec", .exit_code = 0,
+               .stdout_text = "mm_exec: code in an anonymous rwx page runs\n"
+                              "mm_exec: code in a read-execute file mapping runs\n"
+                              "mm_exec: ok\n")

@@ -36,3 +36,9 @@ KEOS_USER_TEST(mm_exec, .program = "mm_exec", .exit_code = 0,
                .stdout_text = "mm_exec: code in an anonymous rwx page runs\n"
                               "mm_exec: code in a read-execute file mapping runs\n"
                               "mm_exec: ok\n")
+
+KEOS_USER_TEST(mm_overlap, .program = "mm_overlap", .exit_code = 0,
+               .stdout_text = "mm_overlap: overlaps with a mapping refused, neighbours accepted\n"
+                              "mm_overlap: overlaps with ELF segments refused\n"
+                              "mm_overlap: overlaps with the stack refused\n"
+                              "mm_overlap: ok\n")

@@ -42,3 +42,11 @@ KEOS_USER_TEST(mm_overlap, .program = "mm_overlap", .exit_code = 0,
                               "mm_overlap: overlaps with ELF segments refused\n"
                               "mm_overlap: overlaps with the stack refused\n"
                               "mm_overlap: ok\n")
+
+KEOS_USER_TEST(mm_badaddr, .program = "mm_badaddr", .exit_code = 0,
+               .stdout_text = "mm_badaddr: 0 and unaligned addresses refused\n"
+                              "mm_badaddr: kernel and non-canonical addresses refused\n"
+                              "mm_badaddr: ranges past the end of user space refused\n"
+                              "mm_badaddr: length 0 refused\n"
+                              "mm_badaddr: a range ending at the end of user space is fine\n"
+                              "mm_badaddr: ok\n")

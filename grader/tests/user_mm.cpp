@@ -50,3 +50,8 @@ KEOS_USER_TEST(mm_badaddr, .program = "mm_badaddr", .exit_code = 0,
                               "mm_badaddr: length 0 refused\n"
                               "mm_badaddr: a range ending at the end of user space is fine\n"
                               "mm_badaddr: ok\n")
+
+KEOS_USER_TEST(mm_badfd, .program = "mm_badfd", .exit_code = 0,
+               .stdout_text = "mm_badfd: stdio and pipes refused\n"
+                              "mm_badfd: closed, unknown and negative fds refused\n"
+                              "mm_badfd: ok\n")

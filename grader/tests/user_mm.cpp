@@ -55,3 +55,9 @@ KEOS_USER_TEST(mm_badfd, .program = "mm_badfd", .exit_code = 0,
                .stdout_text = "mm_badfd: stdio and pipes refused\n"
                               "mm_badfd: closed, unknown and negative fds refused\n"
                               "mm_badfd: ok\n")
+
+KEOS_USER_TEST(mm_munmap, .program = "mm_munmap", .exit_code = 0,
+               .stdout_text = "mm_munmap: only the exact start address is accepted\n"
+                              "mm_munmap: a second munmap fails\n"
+                              "mm_munmap: a freed range can be mapped again, fresh\n"
+                              "mm_munmap: ok\n")

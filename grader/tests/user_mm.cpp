@@ -61,3 +61,8 @@ KEOS_USER_TEST(mm_munmap, .program = "mm_munmap", .exit_code = 0,
                               "mm_munmap: a second munmap fails\n"
                               "mm_munmap: a freed range can be mapped again, fresh\n"
                               "mm_munmap: ok\n")
+
+KEOS_USER_TEST(mm_readspan, .program = "mm_readspan", .exit_code = 0,
+               .stdout_text = "mm_readspan: read() and write() across adjacent mappings\n"
+                              "mm_readspan: read() into gaps and read-only mappings fails\n"
+                              "mm_readspan: ok\n")

@@ -66,3 +66,14 @@ KEOS_USER_TEST(mm_readspan, .program = "mm_readspan", .exit_code = 0,
                .stdout_text = "mm_readspan: read() and write() across adjacent mappings\n"
                               "mm_readspan: read() into gaps and read-only mappings fails\n"
                               "mm_readspan: ok\n")
+
+// --- the user stack's alignment (crt0) ---------------------------------------------------
+// The argument block is aligned to 8 bytes only: with one argument "x" after the name,
+// RSP + 8 at _start is not 16-byte aligned, and crt0 must realign before main.
+
+KEOS_USER_TEST(mm_stackalign_1, .program = "mm_stackalign", .exit_code = 0,
+               .stdout_text = "mm_stackalign: argc=1 last=mm_stackalign misalignment=0\n")
+KEOS_USER_TEST(mm_stackalign_2, .program = "mm_stackalign", .args = {"mm_stackalign", "x"},
+               .exit_code = 0, .stdout_text = "mm_stackalign: argc=2 last=x misalignment=0\n")
+KEOS_USER_TEST(mm_stackalign_3, .program = "mm_stackalign", .args = {"mm_stackalign", "xy"},
+               .exit_code = 0, .stdout_text = "mm_stackalign: argc=2 last=xy misalignment=0\n")

@@ -77,3 +77,40 @@ KEOS_USER_TEST(mm_stackalign_2, .program = "mm_stackalign", .args = {"mm_stackal
                .exit_code = 0, .stdout_text = "mm_stackalign: argc=2 last=x misalignment=0\n")
 KEOS_USER_TEST(mm_stackalign_3, .program = "mm_stackalign", .args = {"mm_stackalign", "xy"},
                .exit_code = 0, .stdout_text = "mm_stackalign: argc=2 last=xy misalignment=0\n")
+
+// --- access violations: each ends the process with -1 right after its announcement -----
+
+#define MM_FAULT_TEST(mode)                                                               \
+  KEOS_USER_TEST(mm_fault_##mode, .program = "mm_fault", .args = {"mm_fault", #mode},     \
+                 .exit_code = -1, .stdout_text = "mm_fault: " #mode "\n")
+
+// Writes to memory that is not writable.
+MM_FAULT_TEST(ro_write)          // a read-only anonymous mapping, page not present yet
+MM_FAULT_TEST(ro_write_present)  // the same page after a read made it present
+MM_FAULT_TEST(ro_file_write)     // a read-only file mapping
+MM_FAULT_TEST(rodata_write)      // the program's .rodata
+MM_FAULT_TEST(text_write)        // the program's .text
+// Instruction fetches from non-executable memory.
+MM_FAULT_TEST(nx_anon)   // an anonymous read-write page
+MM_FAULT_TEST(nx_stack)  // the stack
+MM_FAULT_TEST(nx_data)   // the program's .data
+MM_FAULT_TEST(nx_file)   // a read-only file mapping
+// Unmapped memory.
+MM_FAULT_TEST(freed)        // a mapping after munmap
+MM_FAULT_TEST(null_read)    // page 0
+MM_FAULT_TEST(null_write)
+MM_FAULT_TEST(low_read)     // 0x400000, below the text
+MM_FAULT_TEST(below_stack)  // just below 0x47470000
+MM_FAULT_TEST(gap_exec)     // a call to an address nothing maps
+// Kernel and non-canonical addresses.
+MM_FAULT_TEST(kernel_read)
+MM_FAULT_TEST(kernel_write)
+MM_FAULT_TEST(kernel_exec)
+MM_FAULT_TEST(noncanon_read)  // 0x0000800000000000: #GP, not #PF
+MM_FAULT_TEST(noncanon_high)  // 0x8000000000000000
+// CPU exceptions raised in ring 3.
+MM_FAULT_TEST(ud2)
+MM_FAULT_TEST(div0)
+MM_FAULT_TEST(int3)
+
+#undef MM_FAULT_TEST

@@ -3,6 +3,51 @@
 // and kernel-side checks that exiting processes give back every frame.
 #include "support/user_test.hpp"
 
+#include <new>
+
+#include <abyss/string.hpp>
+#include <keos/mm/frame_alloc.hpp>
+#include <keos/process/lazy_pager.hpp>
+#include <keos/process/mm_struct.hpp>
+#include <keos/test.hpp>
+
+namespace {
+
+// Runs `spec` and checks that it ran, exited with spec.exit_code, printed spec.stdout_text
+// (if given), and that every frame is back once it (and its teletype) is gone: the free-
+// frame count equals `baseline`.
+bool run_and_count(const grader::UserTestSpec& spec, std::size_t baseline, int round) {
+  // Static: a UserRun is larger than a kernel stack should carry; tests run one at a time.
+  static grader::UserRun run;
+  grader::run_user_program(spec, run);
+  const char* arg = spec.args[1] != nullptr ? spec.args[1] : "";
+  if (!run.started) {
+    keos::test::fail(__FILE__, __LINE__, "round %d: cannot run %s %s: %s", round, spec.program,
+                     arg, keos::error_name(run.error));
+    return false;
+  }
+  if (run.exit_code != spec.exit_code) {
+    keos::test::fail(__FILE__, __LINE__, "round %d: %s %s exited with %d, expected %d", round,
+                     spec.program, arg, run.exit_code, spec.exit_code);
+    return false;
+  }
+  if (spec.stdout_text != nullptr && strcmp(run.stdout_text, spec.stdout_text) != 0) {
+    keos::test::fail(__FILE__, __LINE__, "round %d: %s %s printed \"%s\"", round, spec.program,
+                     arg, run.stdout_text);
+    return false;
+  }
+  std::size_t now = keos::mm::free_frame_count();
+  if (now != baseline) {
+    keos::test::fail(__FILE__, __LINE__,
+                     "round %d: %s %s: %ld frames not returned (%lu free, %lu before)", round,
+                     spec.program, arg, static_cast<long>(baseline - now), now, baseline);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 // --- mmap and munmap ---------------------------------------------------------------------
 
 KEOS_USER_TEST(mm_anon, .program = "mm_anon", .exit_code = 0,
@@ -114,3 +159,62 @@ MM_FAULT_TEST(div0)
 MM_FAULT_TEST(int3)
 
 #undef MM_FAULT_TEST
+
+// --- frames come back when processes end ------------------------------------------------
+
+// 24 processes in a row, each touching 64 MiB (16384 frames, plus page-table pages) of the
+// 512 MiB machine: a process that kept even part of its memory would run the machine out
+// within a few rounds, and the exact count catches a single page.
+KEOS_TEST(mm_exit_stress) {
+  std::size_t baseline = keos::mm::free_frame_count();
+  for (int round = 0; round < 24; ++round) {
+    grader::UserTestSpec spec{.program = "mm_stress", .exit_code = 0,
+                              .stdout_text = "mm_stress: 16384 pages written and checked\n"};
+    if (!run_and_count(spec, baseline, round)) return;
+  }
+}
+
+// Small programs, normal exits and kills: the free-frame count is back to its starting
+// value after each process is reaped.
+KEOS_TEST(mm_exit_leak) {
+  static const grader::UserTestSpec kRuns[] = {
+      {.program = "mm_anon"},
+      {.program = "mm_file"},
+      {.program = "mm_exec"},
+      {.program = "mm_lazy"},
+      {.program = "mm_readspan"},
+      {.program = "mm_munmap"},
+      {.program = "mm_stress", .args = {"mm_stress", "16", "crash"}, .exit_code = -1,
+       .stdout_text = "mm_stress: 4096 pages written and checked\n"},
+      {.program = "mm_fault", .args = {"mm_fault", "ro_write_present"}, .exit_code = -1},
+      {.program = "mm_fault", .args = {"mm_fault", "nx_stack"}, .exit_code = -1},
+      {.program = "mm_fault", .args = {"mm_fault", "ud2"}, .exit_code = -1},
+  };
+  std::size_t baseline = keos::mm::free_frame_count();
+  for (std::size_t i = 0; i < sizeof kRuns / sizeof kRuns[0]; ++i) {
+    if (!run_and_count(kRuns[i], baseline, static_cast<int>(i))) return;
+  }
+}
+
+// mmap records a mapping and allocates nothing, not even a page-table page: the free-frame
+// count does not move, however large the mapping, and no entry appears.
+KEOS_TEST(mm_mmap_allocates_nothing) {
+  keos::Result<keos::MmStruct<keos::LazyPager>> created = keos::MmStruct<keos::LazyPager>::create();
+  KEOS_ASSERT(created.is_ok());
+  keos::MmStruct<keos::LazyPager> mm = created.take();
+  constexpr keos::Permission kRw = keos::Permission::kRead | keos::Permission::kWrite;
+  // The first mapping grows the area array on the heap; count around the later ones.
+  KEOS_ASSERT(mm.mmap(keos::Va(0x1000), keos::kPageSize, kRw, new (std::nothrow) keos::AnonymousLoader)
+                  .is_ok());
+  auto* small = new (std::nothrow) keos::AnonymousLoader;
+  auto* huge = new (std::nothrow) keos::AnonymousLoader;
+  KEOS_ASSERT(small != nullptr && huge != nullptr);
+  std::size_t before = keos::mm::free_frame_count();
+  KEOS_ASSERT(mm.mmap(keos::Va(0x10000000), keos::kPageSize, kRw, small).is_ok());
+  KEOS_ASSERT(mm.mmap(keos::Va(0x100000000), 64ull << 30, kRw, huge).is_ok());  // 64 GiB
+  KEOS_ASSERT_EQ(keos::mm::free_frame_count(), before);
+  KEOS_ASSERT(mm.page_table().walk(keos::Va(0x10000000)).is_err());
+  KEOS_ASSERT(mm.page_table().walk(keos::Va(0x100000000)).is_err());
+  KEOS_ASSERT(mm.munmap(keos::Va(0x100000000)).is_ok());
+  KEOS_ASSERT_EQ(keos::mm::free_frame_count(), before);
+}

@@ -22,8 +22,8 @@ bool run_and_count(const grader::UserTestSpec& spec, std::size_t baseline, int r
   grader::run_user_program(spec, run);
   const char* arg = spec.args[1] != nullptr ? spec.args[1] : "";
   if (!run.started) {
-    keos::test::fail(__FILE__, __LINE__, "round %d: cannot run %s %s: %s", round, spec.program,
-                     arg, keos::error_name(run.error));
+    keos::test::fail(__FILE__, __LINE__, "round %d: cannot run %s %s: %s", round, spec.program, arg,
+                     keos::error_name(run.error));
     return false;
   }
   if (run.exit_code != spec.exit_code) {
@@ -32,8 +32,8 @@ bool run_and_count(const grader::UserTestSpec& spec, std::size_t baseline, int r
     return false;
   }
   if (spec.stdout_text != nullptr && strcmp(run.stdout_text, spec.stdout_text) != 0) {
-    keos::test::fail(__FILE__, __LINE__, "round %d: %s %s printed \"%s\"", round, spec.program,
-                     arg, run.stdout_text);
+    keos::test::fail(__FILE__, __LINE__, "round %d: %s %s printed \"%s\"", round, spec.program, arg,
+                     run.stdout_text);
     return false;
   }
   std::size_t now = keos::mm::free_frame_count();
@@ -51,66 +51,75 @@ bool run_and_count(const grader::UserTestSpec& spec, std::size_t baseline, int r
 // --- mmap and munmap ---------------------------------------------------------------------
 
 KEOS_USER_TEST(mm_anon, .program = "mm_anon", .exit_code = 0,
-               .stdout_text = "mm_anon: 3 pages zero-filled, written and read back\n"
-                              "mm_anon: a 100-byte mapping covers exactly one page\n"
-                              "mm_anon: two mappings have separate memory\n"
-                              "mm_anon: 16 MiB mapping: first and last byte written\n"
-                              "mm_anon: the top page of user space is mappable\n"
-                              "mm_anon: ok\n")
+               .stdout_text =
+                   "mm_anon: 3 pages zero-filled, written and read back\n"
+                   "mm_anon: a 100-byte mapping covers exactly one page\n"
+                   "mm_anon: two mappings have separate memory\n"
+                   "mm_anon: 16 MiB mapping: first and last byte written\n"
+                   "mm_anon: the top page of user space is mappable\n"
+                   "mm_anon: ok\n")
 
 // --- lazy paging -------------------------------------------------------------------------
 
 KEOS_USER_TEST(mm_lazy, .program = "mm_lazy", .exit_code = 0,
-               .stdout_text = "mm_lazy: mmap allocated nothing\n"
-                              "mm_lazy: pages are faulted in one at a time\n"
-                              "mm_lazy: a kernel copy into an untouched page faults it in\n"
-                              "mm_lazy: entries carry the mapping's permission\n"
-                              "mm_lazy: segments: text r-x, rodata r--, data and bss rw-, stack rw-\n"
-                              "mm_lazy: a 4 GiB mapping costs only the pages touched\n"
-                              "mm_lazy: no entry outside the program's pages\n"
-                              "mm_lazy: ok\n")
+               .stdout_text =
+                   "mm_lazy: mmap allocated nothing\n"
+                   "mm_lazy: pages are faulted in one at a time\n"
+                   "mm_lazy: a kernel copy into an untouched page faults it in\n"
+                   "mm_lazy: entries carry the mapping's permission\n"
+                   "mm_lazy: segments: text r-x, rodata r--, data and bss rw-, stack rw-\n"
+                   "mm_lazy: a 4 GiB mapping costs only the pages touched\n"
+                   "mm_lazy: no entry outside the program's pages\n"
+                   "mm_lazy: ok\n")
 
 KEOS_USER_TEST(mm_file, .program = "mm_file", .exit_code = 0,
-               .stdout_text = "mm_file: hello mapped: 140 file bytes, then zeros\n"
-                              "mm_file: mappings at offsets match read()\n"
-                              "mm_file: writes to a private mapping never reach the file\n"
-                              "mm_file: a mapping outlives its fd\n"
-                              "mm_file: ok\n")
+               .stdout_text =
+                   "mm_file: hello mapped: 140 file bytes, then zeros\n"
+                   "mm_file: mappings at offsets match read()\n"
+                   "mm_file: writes to a private mapping never reach the file\n"
+                   "mm_file: a mapping outlives its fd\n"
+                   "mm_file: ok\n")
 
 KEOS_USER_TEST(mm_exec, .program = "mm_exec", .exit_code = 0,
-               .stdout_text = "mm_exec: code in an anonymous rwx page runs\n"
-                              "mm_exec: code in a read-execute file mapping runs\n"
-                              "mm_exec: ok\n")
+               .stdout_text =
+                   "mm_exec: code in an anonymous rwx page runs\n"
+                   "mm_exec: code in a read-execute file mapping runs\n"
+                   "mm_exec: ok\n")
 
 KEOS_USER_TEST(mm_overlap, .program = "mm_overlap", .exit_code = 0,
-               .stdout_text = "mm_overlap: overlaps with a mapping refused, neighbours accepted\n"
-                              "mm_overlap: overlaps with ELF segments refused\n"
-                              "mm_overlap: overlaps with the stack refused\n"
-                              "mm_overlap: ok\n")
+               .stdout_text =
+                   "mm_overlap: overlaps with a mapping refused, neighbours accepted\n"
+                   "mm_overlap: overlaps with ELF segments refused\n"
+                   "mm_overlap: overlaps with the stack refused\n"
+                   "mm_overlap: ok\n")
 
 KEOS_USER_TEST(mm_badaddr, .program = "mm_badaddr", .exit_code = 0,
-               .stdout_text = "mm_badaddr: 0 and unaligned addresses refused\n"
-                              "mm_badaddr: kernel and non-canonical addresses refused\n"
-                              "mm_badaddr: ranges past the end of user space refused\n"
-                              "mm_badaddr: length 0 refused\n"
-                              "mm_badaddr: a range ending at the end of user space is fine\n"
-                              "mm_badaddr: ok\n")
+               .stdout_text =
+                   "mm_badaddr: 0 and unaligned addresses refused\n"
+                   "mm_badaddr: kernel and non-canonical addresses refused\n"
+                   "mm_badaddr: ranges past the end of user space refused\n"
+                   "mm_badaddr: length 0 refused\n"
+                   "mm_badaddr: a range ending at the end of user space is fine\n"
+                   "mm_badaddr: ok\n")
 
 KEOS_USER_TEST(mm_badfd, .program = "mm_badfd", .exit_code = 0,
-               .stdout_text = "mm_badfd: stdio and pipes refused\n"
-                              "mm_badfd: closed, unknown and negative fds refused\n"
-                              "mm_badfd: ok\n")
+               .stdout_text =
+                   "mm_badfd: stdio and pipes refused\n"
+                   "mm_badfd: closed, unknown and negative fds refused\n"
+                   "mm_badfd: ok\n")
 
 KEOS_USER_TEST(mm_munmap, .program = "mm_munmap", .exit_code = 0,
-               .stdout_text = "mm_munmap: only the exact start address is accepted\n"
-                              "mm_munmap: a second munmap fails\n"
-                              "mm_munmap: a freed range can be mapped again, fresh\n"
-                              "mm_munmap: ok\n")
+               .stdout_text =
+                   "mm_munmap: only the exact start address is accepted\n"
+                   "mm_munmap: a second munmap fails\n"
+                   "mm_munmap: a freed range can be mapped again, fresh\n"
+                   "mm_munmap: ok\n")
 
 KEOS_USER_TEST(mm_readspan, .program = "mm_readspan", .exit_code = 0,
-               .stdout_text = "mm_readspan: read() and write() across adjacent mappings\n"
-                              "mm_readspan: read() into gaps and read-only mappings fails\n"
-                              "mm_readspan: ok\n")
+               .stdout_text =
+                   "mm_readspan: read() and write() across adjacent mappings\n"
+                   "mm_readspan: read() into gaps and read-only mappings fails\n"
+                   "mm_readspan: ok\n")
 
 // --- the user stack's alignment (crt0) ---------------------------------------------------
 // The argument block is aligned to 8 bytes only: with one argument "x" after the name,
@@ -125,8 +134,8 @@ KEOS_USER_TEST(mm_stackalign_3, .program = "mm_stackalign", .args = {"mm_stackal
 
 // --- access violations: each ends the process with -1 right after its announcement -----
 
-#define MM_FAULT_TEST(mode)                                                               \
-  KEOS_USER_TEST(mm_fault_##mode, .program = "mm_fault", .args = {"mm_fault", #mode},     \
+#define MM_FAULT_TEST(mode)                                                           \
+  KEOS_USER_TEST(mm_fault_##mode, .program = "mm_fault", .args = {"mm_fault", #mode}, \
                  .exit_code = -1, .stdout_text = "mm_fault: " #mode "\n")
 
 // Writes to memory that is not writable.
@@ -141,8 +150,8 @@ MM_FAULT_TEST(nx_stack)  // the stack
 MM_FAULT_TEST(nx_data)   // the program's .data
 MM_FAULT_TEST(nx_file)   // a read-only file mapping
 // Unmapped memory.
-MM_FAULT_TEST(freed)        // a mapping after munmap
-MM_FAULT_TEST(null_read)    // page 0
+MM_FAULT_TEST(freed)      // a mapping after munmap
+MM_FAULT_TEST(null_read)  // page 0
 MM_FAULT_TEST(null_write)
 MM_FAULT_TEST(low_read)     // 0x400000, below the text
 MM_FAULT_TEST(below_stack)  // just below 0x47470000
@@ -168,7 +177,8 @@ MM_FAULT_TEST(int3)
 KEOS_TEST(mm_exit_stress) {
   std::size_t baseline = keos::mm::free_frame_count();
   for (int round = 0; round < 24; ++round) {
-    grader::UserTestSpec spec{.program = "mm_stress", .exit_code = 0,
+    grader::UserTestSpec spec{.program = "mm_stress",
+                              .exit_code = 0,
                               .stdout_text = "mm_stress: 16384 pages written and checked\n"};
     if (!run_and_count(spec, baseline, round)) return;
   }
@@ -184,7 +194,9 @@ KEOS_TEST(mm_exit_leak) {
       {.program = "mm_lazy"},
       {.program = "mm_readspan"},
       {.program = "mm_munmap"},
-      {.program = "mm_stress", .args = {"mm_stress", "16", "crash"}, .exit_code = -1,
+      {.program = "mm_stress",
+       .args = {"mm_stress", "16", "crash"},
+       .exit_code = -1,
        .stdout_text = "mm_stress: 4096 pages written and checked\n"},
       {.program = "mm_fault", .args = {"mm_fault", "ro_write_present"}, .exit_code = -1},
       {.program = "mm_fault", .args = {"mm_fault", "nx_stack"}, .exit_code = -1},
@@ -204,8 +216,9 @@ KEOS_TEST(mm_mmap_allocates_nothing) {
   keos::MmStruct<keos::LazyPager> mm = created.take();
   constexpr keos::Permission kRw = keos::Permission::kRead | keos::Permission::kWrite;
   // The first mapping grows the area array on the heap; count around the later ones.
-  KEOS_ASSERT(mm.mmap(keos::Va(0x1000), keos::kPageSize, kRw, new (std::nothrow) keos::AnonymousLoader)
-                  .is_ok());
+  KEOS_ASSERT(
+      mm.mmap(keos::Va(0x1000), keos::kPageSize, kRw, new (std::nothrow) keos::AnonymousLoader)
+          .is_ok());
   auto* small = new (std::nothrow) keos::AnonymousLoader;
   auto* huge = new (std::nothrow) keos::AnonymousLoader;
   KEOS_ASSERT(small != nullptr && huge != nullptr);

@@ -59,7 +59,8 @@ int main(void) {
   printf("mm_badaddr: length 0 refused\n");
 
   expect("nothing was mapped at BASE", map(BASE, PAGE), (long)BASE);
-  expect("the last two user pages", map(USER_END - 2 * PAGE, 2 * PAGE), (long)(USER_END - 2 * PAGE));
+  expect("the last two user pages", map(USER_END - 2 * PAGE, 2 * PAGE),
+         (long)(USER_END - 2 * PAGE));
   ((volatile char *)(USER_END - 1))[0] = 1;
   expect("the last user byte", ((volatile char *)(USER_END - 1))[0], 1);
   printf("mm_badaddr: a range ending at the end of user space is fine\n");

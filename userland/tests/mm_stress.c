@@ -12,6 +12,10 @@
 #define PAGE 4096ul
 #define BASE 0x10000000ul
 
+static uint64_t word(uint64_t seed, unsigned long page) {
+  return seed ^ (page * 0x9e3779b97f4a7c15ul);
+}
+
 int main(int argc, char **argv) {
   unsigned long mib = argc > 1 ? (unsigned long)atoi(argv[1]) : 64;
   unsigned long pages = mib << 20 >> 12;
@@ -22,10 +26,10 @@ int main(int argc, char **argv) {
   }
   uint64_t seed;
   getrandom(&seed, sizeof seed, 0);
-  // A different word, at a different place, in every page.
-  for (unsigned long i = 0; i < pages; ++i) p[i * 512 + i % 512] = seed ^ (i * 0x9e3779b97f4a7c15ul);
+  // A different word, at a different place, in every page; the next word stays zero.
+  for (unsigned long i = 0; i < pages; ++i) p[i * 512 + i % 512] = word(seed, i);
   for (unsigned long i = 0; i < pages; ++i) {
-    if (p[i * 512 + i % 512] != (seed ^ (i * 0x9e3779b97f4a7c15ul)) || p[i * 512 + (i + 1) % 512]) {
+    if (p[i * 512 + i % 512] != word(seed, i) || p[i * 512 + (i + 1) % 512] != 0) {
       printf("mm_stress: page %lu lost its word\n", i);
       return 1;
     }

@@ -231,3 +231,18 @@ KEOS_TEST(mm_mmap_allocates_nothing) {
   KEOS_ASSERT(mm.munmap(keos::Va(0x100000000)).is_ok());
   KEOS_ASSERT_EQ(keos::mm::free_frame_count(), before);
 }
+
+// Out of memory in a page fault: with 8 MiB left, a process touching 64 MiB cannot have
+// its next page. It ends with -1 before it can print; the kernel goes on, and every frame
+// (the ones it did get included) comes back.
+KEOS_TEST(mm_fault_out_of_memory) {
+  std::size_t baseline = keos::mm::free_frame_count();
+  grader::UserTestSpec spec{
+      .program = "mm_stress", .exit_code = -1, .stdout_text = "", .leave_frames = 2048};
+  if (!run_and_count(spec, baseline, 0)) return;
+  // And the machine is still whole: the same program with all the memory succeeds.
+  grader::UserTestSpec again{.program = "mm_stress",
+                             .exit_code = 0,
+                             .stdout_text = "mm_stress: 16384 pages written and checked\n"};
+  run_and_count(again, baseline, 1);
+}

@@ -68,6 +68,7 @@ KEOS_USER_TEST(mm_lazy, .program = "mm_lazy", .exit_code = 0,
                    "mm_lazy: a kernel copy into an untouched page faults it in\n"
                    "mm_lazy: entries carry the mapping's permission\n"
                    "mm_lazy: segments: text r-x, rodata r--, data and bss rw-, stack rw-\n"
+                   "mm_lazy: the stack's bottom page comes on first touch\n"
                    "mm_lazy: a 4 GiB mapping costs only the pages touched\n"
                    "mm_lazy: no entry outside the program's pages\n"
                    "mm_lazy: ok\n")
@@ -113,6 +114,7 @@ KEOS_USER_TEST(mm_munmap, .program = "mm_munmap", .exit_code = 0,
                    "mm_munmap: only the exact start address is accepted\n"
                    "mm_munmap: a second munmap fails\n"
                    "mm_munmap: a freed range can be mapped again, fresh\n"
+                   "mm_munmap: 512 mappings unmapped one by one in a scrambled order\n"
                    "mm_munmap: ok\n")
 
 KEOS_USER_TEST(mm_readspan, .program = "mm_readspan", .exit_code = 0,

@@ -124,6 +124,16 @@ static void program_segments(void) {
   printf("mm_lazy: segments: text r-x, rodata r--, data and bss rw-, stack rw-\n");
 }
 
+// The stack is a lazy 64 KiB mapping too: its bottom page is not there until touched.
+static void stack_bottom(void) {
+  volatile long *bottom = (volatile long *)0x47470000ul;
+  expect("the stack's bottom page before a touch", get_phys((const void *)bottom, 0), -EINVAL);
+  *bottom = 77;
+  expect("the stack's bottom page is usable", *bottom, 77);
+  expect_pte("the stack's bottom page", (const void *)bottom, 1, 1);
+  printf("mm_lazy: the stack's bottom page comes on first touch\n");
+}
+
 static void bigger_than_memory(void) {
   unsigned long at = 0x100000000ul;
   size_t len = 4ul << 30;  // 4 GiB in a 512 MiB machine
@@ -152,6 +162,7 @@ int main(void) {
   kernel_copy_faults_in();
   entries_follow_permissions();
   program_segments();
+  stack_bottom();
   bigger_than_memory();
   no_entry_outside_user_space();
   printf("mm_lazy: ok\n");

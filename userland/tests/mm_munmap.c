@@ -27,6 +27,36 @@ static void fails(const char *what, unsigned long addr) {
   }
 }
 
+// Many small mappings, every other page, unmapped in a scrambled order: each munmap takes
+// exactly its own page, and its neighbours that are still mapped keep their content.
+static void many_mappings(void) {
+  enum { kCount = 512 };
+  static char alive[kCount];
+  unsigned long at = BASE + 0x1000000;
+  for (unsigned long i = 0; i < kCount; ++i) {
+    volatile long *p =
+        mmap((void *)(at + 2 * i * PAGE), PAGE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
+    expect("mmap of one of many pages", (long)p, (long)(at + 2 * i * PAGE));
+    p[0] = (long)i + 1000;
+    alive[i] = 1;
+  }
+  for (unsigned long k = 0; k < kCount; ++k) {
+    unsigned long i = (k * 167) % kCount;  // 167 is coprime with 512: every page once
+    expect("munmap of one of many pages", munmap((void *)(at + 2 * i * PAGE)), 0);
+    alive[i] = 0;
+    expect("the page is gone", get_phys((const void *)(at + 2 * i * PAGE), 0), -EINVAL);
+    unsigned long neighbours[2] = {(i + 1) % kCount, (i + kCount - 1) % kCount};
+    for (int n = 0; n < 2; ++n) {
+      unsigned long j = neighbours[n];
+      if (alive[j]) {
+        expect("a neighbour keeps its word", *(volatile long *)(at + 2 * j * PAGE),
+               (long)j + 1000);
+      }
+    }
+  }
+  printf("mm_munmap: 512 mappings unmapped one by one in a scrambled order\n");
+}
+
 int main(void) {
   volatile long *p = mmap((void *)BASE, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
   expect("mmap of 2 pages", (long)p, (long)BASE);
@@ -66,6 +96,7 @@ int main(void) {
   expect("its first byte", f[0], 'W');
   expect("munmap of a file mapping", munmap((void *)f), 0);
   fails("the file mapping again", BASE);
+  many_mappings();
   printf("mm_munmap: ok\n");
   return 0;
 }

@@ -237,7 +237,7 @@ KEOS_TEST(mm_mmap_allocates_nothing) {
 // Out of memory in a page fault: with 8 MiB left, a process touching 64 MiB cannot have
 // its next page. It ends with -1 before it can print; the kernel goes on, and every frame
 // (the ones it did get included) comes back.
-KEOS_TEST(mm_fault_out_of_memory) {
+KEOS_TEST(mm_oom_in_fault) {
   std::size_t baseline = keos::mm::free_frame_count();
   grader::UserTestSpec spec{
       .program = "mm_stress", .exit_code = -1, .stdout_text = "", .leave_frames = 2048};

@@ -115,6 +115,7 @@ KEOS_USER_TEST(mm_munmap, .program = "mm_munmap", .exit_code = 0,
                    "mm_munmap: a second munmap fails\n"
                    "mm_munmap: a freed range can be mapped again, fresh\n"
                    "mm_munmap: 512 mappings unmapped one by one in a scrambled order\n"
+                   "mm_munmap: one address mapped and unmapped 300 times, fresh each time\n"
                    "mm_munmap: ok\n")
 
 KEOS_USER_TEST(mm_readspan, .program = "mm_readspan", .exit_code = 0,

@@ -57,6 +57,20 @@ static void many_mappings(void) {
   printf("mm_munmap: 512 mappings unmapped one by one in a scrambled order\n");
 }
 
+// The same address mapped, written and unmapped over and over: each new mapping reads
+// zero, so no stale translation of the previous frame survived its munmap.
+static void reuse(void) {
+  for (long i = 1; i <= 300; ++i) {
+    volatile long *p = mmap((void *)BASE, PAGE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
+    expect("mmap of the reused page", (long)p, (long)BASE);
+    expect("the reused page starts at zero", p[0], 0);
+    p[0] = i;
+    expect("the reused page holds its word", p[0], i);
+    expect("munmap of the reused page", munmap((void *)p), 0);
+  }
+  printf("mm_munmap: one address mapped and unmapped 300 times, fresh each time\n");
+}
+
 int main(void) {
   volatile long *p = mmap((void *)BASE, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
   expect("mmap of 2 pages", (long)p, (long)BASE);
@@ -97,6 +111,7 @@ int main(void) {
   expect("munmap of a file mapping", munmap((void *)f), 0);
   fails("the file mapping again", BASE);
   many_mappings();
+  reuse();
   printf("mm_munmap: ok\n");
   return 0;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 static int pipe_rd, pipe_wr, cases;
 

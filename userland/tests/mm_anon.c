@@ -9,18 +9,13 @@
 #include <string.h>
 #include <syscall.h>
 
+#include "check.h"
+
 #define PAGE 4096ul
 #define BASE 0x10000000ul
 #define TOP_PAGE 0x7ffffffff000ul  // the last page below 0x0000_8000_0000_0000
 
 // Ends the program with exit code 1 unless got == want.
-static void expect(const char *what, long got, long want) {
-  if (got == want) return;
-  printf("mm_anon: %s: got %ld (%#lx), expected %ld (%#lx)\n", what, got, (unsigned long)got,
-         want, (unsigned long)want);
-  exit(1);
-}
-
 // The index of the first non-zero byte of [p, p + n), or -1.
 static long first_nonzero(const volatile uint8_t *p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
@@ -35,11 +30,11 @@ static void *map_anon(unsigned long addr, size_t len, int prot) {
 
 static void three_pages(void) {
   volatile uint8_t *p = map_anon(BASE, 3 * PAGE, PROT_READ | PROT_WRITE);
-  expect("mmap of 3 pages returns its address", (long)p, (long)BASE);
-  expect("3 fresh pages are zero", first_nonzero(p, 3 * PAGE), -1);
+  EXPECT("mmap of 3 pages returns its address", (long)p, (long)BASE);
+  EXPECT("3 fresh pages are zero", first_nonzero(p, 3 * PAGE), -1);
   for (size_t i = 0; i < 3 * PAGE; ++i) p[i] = (uint8_t)(i * 7 + 3);
   for (size_t i = 0; i < 3 * PAGE; ++i) {
-    if (p[i] != (uint8_t)(i * 7 + 3)) expect("written byte reads back", (long)i, -1);
+    if (p[i] != (uint8_t)(i * 7 + 3)) EXPECT("written byte reads back", (long)i, -1);
   }
   printf("mm_anon: 3 pages zero-filled, written and read back\n");
 }
@@ -47,28 +42,28 @@ static void three_pages(void) {
 static void short_length(void) {
   unsigned long at = BASE + 16 * PAGE;
   volatile uint8_t *p = map_anon(at, 100, PROT_READ | PROT_WRITE);
-  expect("mmap of 100 bytes returns its address", (long)p, (long)at);
-  expect("the whole page of a 100-byte mapping is zero", first_nonzero(p, PAGE), -1);
+  EXPECT("mmap of 100 bytes returns its address", (long)p, (long)at);
+  EXPECT("the whole page of a 100-byte mapping is zero", first_nonzero(p, PAGE), -1);
   p[PAGE - 1] = 0x5a;  // the rounded-up part is mapped and writable
-  expect("last byte of the rounded page", p[PAGE - 1], 0x5a);
-  expect("the rounded page itself cannot be mapped again",
+  EXPECT("last byte of the rounded page", p[PAGE - 1], 0x5a);
+  EXPECT("the rounded page itself cannot be mapped again",
          (long)map_anon(at, PAGE, PROT_READ), -EINVAL);
-  expect("the page after a 100-byte mapping is free",
+  EXPECT("the page after a 100-byte mapping is free",
          (long)map_anon(at + PAGE, PAGE, PROT_READ | PROT_WRITE), (long)(at + PAGE));
-  expect("the page after is zero", first_nonzero(p + PAGE, PAGE), -1);
+  EXPECT("the page after is zero", first_nonzero(p + PAGE, PAGE), -1);
   printf("mm_anon: a 100-byte mapping covers exactly one page\n");
 }
 
 static void separate_mappings(void) {
   volatile uint32_t *a = map_anon(BASE + 32 * PAGE, PAGE, PROT_READ | PROT_WRITE);
   volatile uint32_t *b = map_anon(BASE + 33 * PAGE, PAGE, PROT_READ | PROT_WRITE);
-  expect("first of two adjacent mappings", (long)a, (long)(BASE + 32 * PAGE));
-  expect("second of two adjacent mappings", (long)b, (long)(BASE + 33 * PAGE));
+  EXPECT("first of two adjacent mappings", (long)a, (long)(BASE + 32 * PAGE));
+  EXPECT("second of two adjacent mappings", (long)b, (long)(BASE + 33 * PAGE));
   a[0] = 0x11111111;
   b[0] = 0x22222222;
-  expect("a write to one mapping leaves the other alone", a[0], 0x11111111);
-  expect("the other keeps its own value", b[0], 0x22222222);
-  expect("physical pages differ", get_phys((const void *)a, 0) != get_phys((const void *)b, 0), 1);
+  EXPECT("a write to one mapping leaves the other alone", a[0], 0x11111111);
+  EXPECT("the other keeps its own value", b[0], 0x22222222);
+  EXPECT("physical pages differ", get_phys((const void *)a, 0) != get_phys((const void *)b, 0), 1);
   printf("mm_anon: two mappings have separate memory\n");
 }
 
@@ -76,22 +71,22 @@ static void big_mapping(void) {
   unsigned long at = BASE + 0x1000000;
   size_t len = 16ul << 20;
   volatile uint8_t *p = map_anon(at, len, PROT_READ | PROT_WRITE);
-  expect("mmap of 16 MiB returns its address", (long)p, (long)at);
+  EXPECT("mmap of 16 MiB returns its address", (long)p, (long)at);
   p[0] = 1;
   p[len - 1] = 2;
-  expect("first byte of 16 MiB", p[0], 1);
-  expect("last byte of 16 MiB", p[len - 1], 2);
-  expect("a page in the middle is zero", first_nonzero(p + len / 2, PAGE), -1);
+  EXPECT("first byte of 16 MiB", p[0], 1);
+  EXPECT("last byte of 16 MiB", p[len - 1], 2);
+  EXPECT("a page in the middle is zero", first_nonzero(p + len / 2, PAGE), -1);
   printf("mm_anon: 16 MiB mapping: first and last byte written\n");
 }
 
 static void top_of_user_space(void) {
   volatile uint8_t *p = map_anon(TOP_PAGE, PAGE, PROT_READ | PROT_WRITE);
-  expect("mmap of the top user page", (long)p, (long)TOP_PAGE);
-  expect("the top page is zero", first_nonzero(p, PAGE), -1);
+  EXPECT("mmap of the top user page", (long)p, (long)TOP_PAGE);
+  EXPECT("the top page is zero", first_nonzero(p, PAGE), -1);
   p[PAGE - 1] = 0x77;  // the very last user byte, 0x7fffffffffff
-  expect("the last user byte", p[PAGE - 1], 0x77);
-  expect("munmap of the top page", munmap((void *)TOP_PAGE), 0);
+  EXPECT("the last user byte", p[PAGE - 1], 0x77);
+  EXPECT("munmap of the top page", munmap((void *)TOP_PAGE), 0);
   printf("mm_anon: the top page of user space is mappable\n");
 }
 

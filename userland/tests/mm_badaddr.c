@@ -8,23 +8,18 @@
 #include <stdio.h>
 #include <syscall.h>
 
+#include "check.h"
+
 #define PAGE 4096ul
 #define BASE 0x10000000ul
 #define USER_END 0x0000800000000000ul
-
-static void expect(const char *what, long got, long want) {
-  if (got == want) return;
-  printf("mm_badaddr: %s: got %ld (%#lx), expected %ld (%#lx)\n", what, got,
-         (unsigned long)got, want, (unsigned long)want);
-  exit(1);
-}
 
 static long map(unsigned long addr, unsigned long len) {
   return (long)mmap((void *)addr, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
 }
 
 static void refused(const char *what, unsigned long addr, unsigned long len) {
-  expect(what, map(addr, len), -EINVAL);
+  EXPECT(what, map(addr, len), -EINVAL);
 }
 
 int main(void) {
@@ -58,11 +53,11 @@ int main(void) {
   refused("length 0", BASE, 0);
   printf("mm_badaddr: length 0 refused\n");
 
-  expect("nothing was mapped at BASE", map(BASE, PAGE), (long)BASE);
-  expect("the last two user pages", map(USER_END - 2 * PAGE, 2 * PAGE),
+  EXPECT("nothing was mapped at BASE", map(BASE, PAGE), (long)BASE);
+  EXPECT("the last two user pages", map(USER_END - 2 * PAGE, 2 * PAGE),
          (long)(USER_END - 2 * PAGE));
   ((volatile char *)(USER_END - 1))[0] = 1;
-  expect("the last user byte", ((volatile char *)(USER_END - 1))[0], 1);
+  EXPECT("the last user byte", ((volatile char *)(USER_END - 1))[0], 1);
   printf("mm_badaddr: a range ending at the end of user space is fine\n");
   printf("mm_badaddr: ok\n");
   return 0;

@@ -9,15 +9,10 @@
 #include <string.h>
 #include <syscall.h>
 
+#include "check.h"
+
 #define PAGE 4096ul
 #define BASE 0x10000000ul
-
-static void expect(const char *what, long got, long want) {
-  if (got == want) return;
-  printf("mm_badfd: %s: got %ld (%#lx), expected %ld (%#lx)\n", what, got, (unsigned long)got,
-         want, (unsigned long)want);
-  exit(1);
-}
 
 static void fails(const char *what, long fd) {
   // The raw system call, so that fd reaches the kernel exactly as given.
@@ -33,14 +28,14 @@ int main(void) {
   fails("stdout", 1);
   fails("stderr", 2);
   int fds[2];
-  expect("pipe", pipe(fds), 0);
+  EXPECT("pipe", pipe(fds), 0);
   fails("a pipe's read end", fds[0]);
   fails("a pipe's write end", fds[1]);
   printf("mm_badfd: stdio and pipes refused\n");
 
   int fd = open("hello", O_RDONLY);
-  expect("open hello", fd >= 3, 1);
-  expect("close hello", close(fd), 0);
+  EXPECT("open hello", fd >= 3, 1);
+  EXPECT("close hello", close(fd), 0);
   fails("a closed fd", fd);
   fails("fd 1000", 1000);
   fails("fd 1023", 1023);
@@ -53,12 +48,12 @@ int main(void) {
   printf("mm_badfd: closed, unknown and negative fds refused\n");
 
   volatile uint8_t *p = mmap((void *)BASE, PAGE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
-  expect("nothing was mapped by the failures", (long)p, (long)BASE);
-  expect("an anonymous page reads zero", p[100], 0);
+  EXPECT("nothing was mapped by the failures", (long)p, (long)BASE);
+  EXPECT("an anonymous page reads zero", p[100], 0);
   fd = open("hello", O_RDONLY);
   const char *f = mmap((void *)(BASE + PAGE), PAGE, PROT_READ, fd, 0);
-  expect("mmap of a regular file", (long)f, (long)(BASE + PAGE));
-  expect("its content", memcmp(f, "Welcome", 7), 0);
+  EXPECT("mmap of a regular file", (long)f, (long)(BASE + PAGE));
+  EXPECT("its content", memcmp(f, "Welcome", 7), 0);
   printf("mm_badfd: ok\n");
   return 0;
 }

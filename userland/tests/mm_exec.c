@@ -9,38 +9,27 @@
 #include <string.h>
 #include <syscall.h>
 
+#include "check.h"
+
 #define PAGE 4096ul
 #define BASE 0x10000000ul
 #define PTE_XD (1ul << 63)
-
-static void expect(const char *what, long got, long want) {
-  if (got == want) return;
-  printf("mm_exec: %s: got %ld (%#lx), expected %ld (%#lx)\n", what, got, (unsigned long)got,
-         want, (unsigned long)want);
-  exit(1);
-}
-
-static void expect_true(const char *what, int cond) {
-  if (cond) return;
-  printf("mm_exec: %s: false\n", what);
-  exit(1);
-}
 
 typedef int (*int_fn)(void);
 
 static void anonymous_code(void) {
   static const uint8_t mov_eax_1_ret[] = {0xb8, 0x01, 0x00, 0x00, 0x00, 0xc3};
   uint8_t *code = mmap((void *)BASE, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_ANONYMOUS_FD, 0);
-  expect("mmap rwx", (long)code, (long)BASE);
+  EXPECT("mmap rwx", (long)code, (long)BASE);
   memcpy(code, mov_eax_1_ret, sizeof mov_eax_1_ret);
-  expect("the entry is executable", (long)(((unsigned long)get_phys(code, 1) & PTE_XD) != 0), 0);
+  EXPECT("the entry is executable", (long)(((unsigned long)get_phys(code, 1) & PTE_XD) != 0), 0);
   int_fn fn = (int_fn)(uintptr_t)code;
-  expect("mov eax,1; ret in an rwx page", fn(), 1);
+  EXPECT("mov eax,1; ret in an rwx page", fn(), 1);
   code[1] = 42;  // mov eax, 42
-  expect("the rewritten code", fn(), 42);
+  EXPECT("the rewritten code", fn(), 42);
   uint8_t *far = code + PAGE - sizeof mov_eax_1_ret;  // the end of the page works too
   memcpy(far, mov_eax_1_ret, sizeof mov_eax_1_ret);
-  expect("code at the end of the page", ((int_fn)(uintptr_t)far)(), 1);
+  EXPECT("code at the end of the page", ((int_fn)(uintptr_t)far)(), 1);
   printf("mm_exec: code in an anonymous rwx page runs\n");
 }
 
@@ -52,7 +41,7 @@ __attribute__((noinline)) static int forty_two(void) {
 // The file offset and address of the executable PT_LOAD segment of this program.
 static void find_text(int fd, unsigned long *offset, unsigned long *vaddr) {
   static uint8_t header[PAGE];
-  expect("read the ELF header", read(fd, header, sizeof header) > 64, 1);
+  EXPECT("read the ELF header", read(fd, header, sizeof header) > 64, 1);
   uint64_t phoff;
   uint16_t phentsize, phnum;
   memcpy(&phoff, header + 32, 8);
@@ -68,22 +57,22 @@ static void find_text(int fd, unsigned long *offset, unsigned long *vaddr) {
     memcpy(vaddr, ph + 16, 8);
     return;
   }
-  expect_true("an executable segment", 0);
+  EXPECT_TRUE("an executable segment", 0);
 }
 
 static void file_code(void) {
   int fd = open("mm_exec", O_RDONLY);
-  expect_true("open mm_exec", fd >= 3);
+  EXPECT_TRUE("open mm_exec", fd >= 3);
   unsigned long offset, vaddr;
   find_text(fd, &offset, &vaddr);
-  expect("the text's offset and address agree within a page", (offset ^ vaddr) & (PAGE - 1), 0);
+  EXPECT("the text's offset and address agree within a page", (offset ^ vaddr) & (PAGE - 1), 0);
   unsigned long fn_addr = (unsigned long)(uintptr_t)forty_two;
   unsigned long page = (fn_addr & ~(PAGE - 1)) - vaddr + (offset & ~(PAGE - 1));
   uint8_t *text = mmap((void *)(BASE + 16 * PAGE), 2 * PAGE, PROT_READ | PROT_EXEC, fd, (long)page);
-  expect("mmap r-x of the text", (long)text, (long)(BASE + 16 * PAGE));
+  EXPECT("mmap r-x of the text", (long)text, (long)(BASE + 16 * PAGE));
   int_fn copy = (int_fn)(uintptr_t)(text + (fn_addr & (PAGE - 1)));
-  expect("the function in the file mapping", copy(), 42);
-  expect("the function itself", forty_two(), 42);
+  EXPECT("the function in the file mapping", copy(), 42);
+  EXPECT("the function itself", forty_two(), 42);
   close(fd);
   printf("mm_exec: code in a read-execute file mapping runs\n");
 }

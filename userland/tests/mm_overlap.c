@@ -7,34 +7,29 @@
 #include <stdio.h>
 #include <syscall.h>
 
+#include "check.h"
+
 #define PAGE 4096ul
 #define BASE 0x10000000ul
 #define STACK_BOTTOM 0x47470000ul
 #define STACK_TOP 0x47480000ul
-
-static void expect(const char *what, long got, long want) {
-  if (got == want) return;
-  printf("mm_overlap: %s: got %ld (%#lx), expected %ld (%#lx)\n", what, got,
-         (unsigned long)got, want, (unsigned long)want);
-  exit(1);
-}
 
 static long map(unsigned long addr, size_t len) {
   return (long)mmap((void *)addr, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS_FD, 0);
 }
 
 static void refused(const char *what, unsigned long addr, size_t len) {
-  expect(what, map(addr, len), -EINVAL);
+  EXPECT(what, map(addr, len), -EINVAL);
 }
 
 static void accepted(const char *what, unsigned long addr, size_t len) {
-  expect(what, map(addr, len), (long)addr);
-  expect("munmap", munmap((void *)addr), 0);
+  EXPECT(what, map(addr, len), (long)addr);
+  EXPECT("munmap", munmap((void *)addr), 0);
 }
 
 static void other_mappings(void) {
   unsigned long a = BASE + 16 * PAGE;  // [a, a + 4 pages)
-  expect("mmap of 4 pages", map(a, 4 * PAGE), (long)a);
+  EXPECT("mmap of 4 pages", map(a, 4 * PAGE), (long)a);
   for (int i = 0; i < 4; ++i) ((volatile long *)(a + i * PAGE))[0] = 100 + i;
 
   refused("the same range", a, 4 * PAGE);
@@ -45,7 +40,7 @@ static void other_mappings(void) {
   refused("the last byte's page", a + 3 * PAGE, 1);
   refused("a short length rounded up into it", a - PAGE, PAGE + 1);
   for (int i = 0; i < 4; ++i) {
-    expect("content after refused mappings", ((volatile long *)(a + i * PAGE))[0], 100 + i);
+    EXPECT("content after refused mappings", ((volatile long *)(a + i * PAGE))[0], 100 + i);
   }
   accepted("the page before", a - PAGE, PAGE);
   accepted("the page after", a + 4 * PAGE, PAGE);
@@ -67,7 +62,7 @@ static void program_segments(void) {
   refused("the bss page", page_of(&bss_word), PAGE);
   refused("a range from 0x400000 into the text", 0x400000, 2 * PAGE);
   accepted("0x400000, right below the text", 0x400000, PAGE);
-  expect("data intact", data_word + bss_word, 1);
+  EXPECT("data intact", data_word + bss_word, 1);
   printf("mm_overlap: overlaps with ELF segments refused\n");
 }
 
@@ -81,7 +76,7 @@ static void stack(void) {
   refused("a range around the stack", STACK_BOTTOM - 16 * PAGE, 64 * PAGE);
   accepted("the page below the stack", STACK_BOTTOM - PAGE, PAGE);
   accepted("the page above the stack", STACK_TOP, PAGE);
-  expect("a local after all that", local, 7);
+  EXPECT("a local after all that", local, 7);
   printf("mm_overlap: overlaps with the stack refused\n");
 }
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define STACK_TOP 0x47480000ul
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define PAGE 4096ul
 #define SCRATCH 0x30000000ul            // one read-write page; the next one is unmapped

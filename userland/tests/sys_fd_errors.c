@@ -6,7 +6,7 @@
 #include <mman.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define KERNEL ((void *)0xffff800000000000ul)
 #define KERNEL_IMAGE ((void *)0xffffff0000100000ul)

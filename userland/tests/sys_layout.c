@@ -12,7 +12,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define PTE_PRESENT (1ul << 0)
 #define PTE_RW (1ul << 1)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define SCRATCH 0x30000000ul  // an anonymous page here, the next one unmapped
 

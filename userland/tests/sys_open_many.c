@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define MAX_FILES 1024
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define SCRATCH 0x30000000ul
 #define BIG 60000  // less than a pipe holds: the writer never waits for a reader

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define CHUNK 7
 

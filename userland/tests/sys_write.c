@@ -5,7 +5,7 @@
 #include <string.h>
 #include <syscall.h>
 
-#include "sys_check.h"
+#include "check.h"
 
 #define SIZE 140
 #define PREFIX "Welcome to KeOS Project!\n\nEven t"

@@ -1,12 +1,12 @@
-// sys_check.h: the checks of the system-call test programs (sys_*, libc_*).
+// check.h: the checks of the test programs (sys_*, mm_*, libc_*).
 //
 // A failed check prints one line to standard output,
 //   FAIL userland/tests/sys_x.c:42: read(fd, buf, 4) is -22 (0xffffffffffffffea), expected 4
 // and ends the process with exit code 1, so a test fails on its exit code and shows the
 // line as the program's last output. Values are compared as 64-bit integers: a system
 // call's result is a long, and pointers are compared by address.
-#ifndef KEOS_SYS_CHECK_H
-#define KEOS_SYS_CHECK_H
+#ifndef KEOS_CHECK_H
+#define KEOS_CHECK_H
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,5 +39,10 @@ static inline void sys_check_is_err(long got, const char *what, const char *file
 #define CHECK_IS_ERR(got) sys_check_is_err((long)(got), #got, __FILE__, __LINE__)
 // `cond` must hold.
 #define CHECK(cond) sys_check_eq(!!(cond), 1, #cond, "true", __FILE__, __LINE__)
+
+// The same checks described in words, for values whose expression says little:
+//   EXPECT("the first open", fd, 3);  EXPECT_TRUE("the page reads zero", p[0] == 0);
+#define EXPECT(what, got, want) sys_check_eq((long)(got), (long)(want), what, #want, __FILE__, __LINE__)
+#define EXPECT_TRUE(what, cond) sys_check_eq(!!(cond), 1, what, "true", __FILE__, __LINE__)
 
 #endif

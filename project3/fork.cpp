@@ -42,7 +42,7 @@
 //   PteSlot::get()/set_raw()/replace()/set_permission()
 //   Pte::writable(), Pte::permission(), Pte::pa(), Pte::without_flags(Pte::kWritable)
 //   PageRef(pa).clone_ref()           one more reference to a frame, as a Page
-//   Page::create(), copy_page(dst, src), mm::frame_refcount(pa)
+//   Page::copy_of(PageRef(pa))      a new frame holding a copy, mm::frame_refcount(pa)
 //   tlb_shutdown(table)
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/mm/page_table.hpp>
@@ -85,7 +85,7 @@ bool PageFaultReason::is_cow_fault([[maybe_unused]] const VmAreaStruct& vma,
 //   - If the frame has no other reference left (mm::frame_refcount(pa) == 1, e.g. the
 //     other process exited), there is nothing to copy: make the entry writable in place
 //     (PteSlot::set_permission) and invalidate the returned StaleTLBEntry.
-//   - Otherwise allocate a Page, copy the old frame into it (copy_page), and install it
+//   - Otherwise make a copy of the old frame (Page::copy_of), and install it
 //     writable with PteSlot::replace, keeping the entry's other rights (NX!). Invalidate
 //     the StaleTLBEntry it returns before the old frame's reference is dropped.
 // Out of memory is an error (the process then ends with -1), never a panic.

@@ -166,3 +166,33 @@ TEST_CASE("page: creation fails cleanly when no frame is left") {
   all.clear();
   CHECK(m.free_frames() == before);
 }
+
+TEST_CASE("page: copy_of gives a new frame with every byte of the source, one reference each") {
+  HostMachine m(16);
+  Page src = Page::create().take();
+  for (std::size_t i = 0; i < kPageSize; ++i) src.data()[i] = static_cast<std::uint8_t>(i * 13 + 1);
+  std::size_t free_before = mm::free_frame_count();
+  {
+    Page copy = Page::copy_of(src.as_ref()).take();
+    CHECK(copy.pa() != src.pa());
+    CHECK(std::memcmp(copy.data(), src.data(), kPageSize) == 0);
+    CHECK(copy.refcount() == 1);
+    CHECK(src.refcount() == 1);
+    CHECK(mm::free_frame_count() == free_before - 1);
+  }
+  CHECK(mm::free_frame_count() == free_before);
+}
+
+TEST_CASE("page: copy_of fails cleanly when no frame is left") {
+  HostMachine m(16);
+  Page src = Page::create().take();
+  std::vector<Page> hog;
+  for (;;) {
+    Result<Page> p = Page::create();
+    if (p.is_err()) break;
+    hog.push_back(p.take());
+  }
+  Result<Page> copy = Page::copy_of(src.as_ref());
+  REQUIRE(copy.is_err());
+  CHECK(copy.error() == KernelError::kNoMemory);
+}

@@ -48,8 +48,7 @@ Result<void> LazyPager::do_copy_on_write(PageTable& table, const VmAreaStruct&,
     slot.set_permission(writable).invalidate();
     return Ok();
   }
-  Page copy = TRY(Page::create());
-  copy_page(copy.as_ref(), PageRef(pte.pa()));
+  Page copy = TRY(Page::copy_of(PageRef(pte.pa())));
   // The shared frame loses this reference only after no CPU can reach it through the old
   // entry.
   slot.replace(static_cast<Page&&>(copy), writable).invalidate();

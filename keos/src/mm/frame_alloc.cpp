@@ -97,7 +97,7 @@ void init_frame_allocator() {
                    g_buddy.free_frames() * kPageSize >> 20, meta_bytes >> 10);
 }
 
-Result<Pa> alloc_frames(unsigned order, FrameUsage usage) {
+Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   std::uint32_t frame;
   {
     abyss::SpinLockGuard guard(g_lock);
@@ -105,7 +105,7 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage) {
   }
   if (frame == BuddyAllocator::kNoFrame) return Err(KernelError::kNoMemory);
   Pa pa(static_cast<std::uint64_t>(frame) * kPageSize);
-  memset(phys_ptr(pa), 0, kPageSize << order);
+  if (fill == Fill::kZero) memset(phys_ptr(pa), 0, kPageSize << order);
   return pa;
 }
 

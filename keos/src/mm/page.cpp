@@ -9,6 +9,12 @@ Result<Page> Page::create() {
   return Page(pa);
 }
 
+Result<Page> Page::copy_of(PageRef src) {
+  Page page(TRY(mm::alloc_frames(0, mm::FrameUsage::kUserData, mm::Fill::kUninitialized)));
+  copy_page(page.as_ref(), src);
+  return page;
+}
+
 Page Page::from_raw(Pa pa) {
   KASSERT(pa.is_page_aligned() && pa.value() != 0);
   return Page(pa);

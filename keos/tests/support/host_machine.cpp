@@ -60,14 +60,15 @@ Pa kernel_page_table_root() { return keos::host::g_kernel_root; }
 
 namespace keos::mm {
 
-Result<Pa> alloc_frames(unsigned order, FrameUsage usage) {
+Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   using namespace keos::host;
   if (g_allocations_left == 0) return Err(KernelError::kNoMemory);
   if (g_allocations_left > 0) --g_allocations_left;
   std::uint32_t frame = g_buddy->allocate(order, usage);
   if (frame == BuddyAllocator::kNoFrame) return Err(KernelError::kNoMemory);
   Pa pa(static_cast<std::uint64_t>(frame) * kPageSize);
-  std::fill_n(phys_ptr<unsigned char>(pa), kPageSize << order, 0);
+  // Uninitialized frames get a pattern, so that a caller relying on zeros shows up.
+  std::fill_n(phys_ptr<unsigned char>(pa), kPageSize << order, fill == Fill::kZero ? 0 : 0xa5);
   return pa;
 }
 

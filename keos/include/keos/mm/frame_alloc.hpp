@@ -19,8 +19,13 @@ namespace keos::mm {
 /// Sets up the allocator from the boot memory map (BSP, once, before anything allocates).
 void init_frame_allocator();
 
-/// Allocates a zeroed block of 2^order frames (order 0: one 4 KiB frame).
-Result<Pa> alloc_frames(unsigned order, FrameUsage usage);
+/// What a new block holds: zeros, or whatever was there (for a caller that overwrites all
+/// of it at once, such as a copy: zeroing first would double the cost).
+enum class Fill { kZero, kUninitialized };
+
+/// Allocates a block of 2^order frames (order 0: one 4 KiB frame), zeroed unless `fill`
+/// says otherwise.
+Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill = Fill::kZero);
 inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
   return alloc_frames(0, usage);
 }

@@ -21,6 +21,9 @@ class Page {
  public:
   /// Allocates a zero-filled frame; KernelError::kNoMemory when none is left.
   static Result<Page> create();
+  /// Allocates a frame holding a copy of `src`'s 4 KiB (never zero-filled first: the
+  /// copy overwrites all of it); KernelError::kNoMemory when none is left.
+  static Result<Page> copy_of(PageRef src);
   /// Takes over one reference that `pa` (an allocated frame) already holds, e.g. one
   /// stored in a page-table entry by into_raw().
   static Page from_raw(Pa pa);

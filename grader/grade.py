@@ -303,6 +303,7 @@ def grade_submission(path: str, opts: Options, skeleton: str = ".",
                                 seed_iso, started)
     grading.notes = prepared.notes() + [f"submission: built in {prepared.tree} "
                                         f"(log {build_log})"] + grading.notes
+    grading.remarks = prepared.remarks()
     grading.wall_s = time.monotonic() - started
     return grading
 

@@ -130,6 +130,10 @@ def failures(g: Grading, paint: Paint) -> list[str]:
         for reason, names in todo.items():
             out.append(f"  {reason}: {', '.join(names)}")
     flaky = [t for t in g.tests if t.flaky]
+    repeated = [t for t in g.tests if t.runs]
+    if repeated and not flaky:
+        out.append(f"No flaky test: every test had the same verdict on each of its "
+                   f"{len(repeated[0].runs)} runs.")
     if flaky:
         out.append(paint("Flaky", "flaky") + " (different verdicts on repeated runs):")
         for t in flaky:

@@ -75,6 +75,7 @@ class Grading:
     notes: list[str] = field(default_factory=list)  # submission report, empty groups...
     wall_s: float = 0.0
     log_dir: str = ""
+    remarks: list[str] = field(default_factory=list)  # for the CSV status: missing files...
 
     def group_scores(self) -> list[GroupScore]:
         out = []
@@ -100,10 +101,9 @@ class Grading:
 
     @property
     def status(self) -> str:
-        """One word for a CSV: "ok", "build failure" or "no tests"."""
-        if self.build_error:
-            return "build failure"
-        return "ok" if self.tests else "no tests"
+        """For a CSV: "ok", "build failure" or "no tests", then any remarks."""
+        status = "build failure" if self.build_error else "ok" if self.tests else "no tests"
+        return "; ".join([status] + self.remarks)
 
     def flaky(self) -> list[TestResult]:
         return [t for t in self.tests if t.flaky]
@@ -251,8 +251,8 @@ def csv_row(name: str, g: Grading | None, groups: list[str], status: str = "") -
     cells = []
     for grp in groups:
         gs = by_group.get(grp)
-        if gs is None:
-            cells.append("0")
+        if gs is None or (gs.points == 0 and gs.tests == 0):
+            cells.append("0" if gs is None else "-")
         elif gs.points == 0:  # a regression group: how many of its tests passed
             cells.append(f"{gs.passed}/{gs.tests} passed")
         else:

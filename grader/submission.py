@@ -43,6 +43,15 @@ class Prepared:
     modified: list[str] = field(default_factory=list)  # not whitelisted, differs
     added: list[str] = field(default_factory=list)  # not whitelisted, not in the skeleton
 
+    def remarks(self) -> list[str]:
+        """Short remarks for a CSV of many submissions."""
+        out = [f"not submitted: {p}" for p in self.missing]
+        changed = len(self.modified) + len(self.added)
+        if changed:
+            plural = "s" if changed != 1 else ""
+            out.append(f"{changed} file{plural} changed outside the whitelist")
+        return out
+
     def notes(self) -> list[str]:
         out = [f"submission: {path} from {src}" for path, src in self.copied.items()]
         out += [f"submission: {path} not submitted: the skeleton's is used"
@@ -129,13 +138,13 @@ def locate(root: str, whitelist: list[str]) -> dict[str, str | None]:
 
 
 def differences(root: str, skeleton: str, skeleton_files: list[str],
-                whitelist: list[str]) -> tuple[list[str], list[str]]:
-    """(modified, added): the submission's files outside the whitelist that differ from
-    the skeleton's, and those the skeleton does not have."""
+                taken: list[str]) -> tuple[list[str], list[str]]:
+    """(modified, added): the submission's files, other than those `taken` (relative
+    paths), that differ from the skeleton's, and those the skeleton does not have."""
     known = set(skeleton_files)
     modified, added = [], []
     for rel in _files_under(root):
-        if rel in whitelist:
+        if rel in taken:
             continue
         if rel not in known:
             added.append(rel)
@@ -182,8 +191,8 @@ def prepare(path: str, skeleton: str, whitelist: list[str], work: str) -> Prepar
         sources[target] = path
     else:
         sources = locate(root, whitelist)
-        prepared.modified, prepared.added = differences(root, tree, skeleton_files,
-                                                        whitelist)
+        taken = [os.path.relpath(src, root) for src in sources.values() if src is not None]
+        prepared.modified, prepared.added = differences(root, tree, skeleton_files, taken)
     for w, src in sources.items():
         if src is None:
             prepared.missing.append(w)

@@ -178,6 +178,8 @@ class FilesTest(unittest.TestCase):
         self.assertTrue(data["output"].startswith("build failure:\nproject3/fork.cpp:3:1"))
         self.assertTrue(data["extra_data"]["build_failure"])
         self.assertEqual(g.status, "build failure")
+        g.remarks = ["not submitted: project3/fork.cpp"]
+        self.assertEqual(g.status, "build failure; not submitted: project3/fork.cpp")
 
     def test_junit(self):
         root = ET.fromstring(results.junit(self.g).split("\n", 1)[1])

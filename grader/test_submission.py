@@ -146,6 +146,8 @@ class SubmissionTest(Temp):
         self.assertEqual(p.missing, ["project3/fork.cpp"])
         self.assertEqual(self.read("work", "tree", "project3", "fork.cpp"), "// stub\n")
         self.assertIn("not submitted", "\n".join(p.notes()))
+        self.assertEqual(p.remarks(), ["not submitted: project3/fork.cpp",
+                                       "1 file changed outside the whitelist"])
 
     def test_unsafe_archives_are_refused(self):
         archive = self.path("evil.tar")

@@ -18,8 +18,9 @@ SUBMISSIONS ?=
 REPEAT ?=
 TIMEOUT_SCALE ?=
 GRADE_ARGS ?=
-# make gdb: extra arguments for GDB (e.g. GDB_ARGS="-batch -ex 'info registers'").
-GDB_ARGS ?=
+# make gdb: GDB_ARGS="-batch -ex 'info registers'" adds GDB arguments; run.py reads them
+# from the environment (make exports command-line variables), so no shell sees them: write
+# $$ for a GDB $ (`-ex 'p $$pc'`).
 
 BUILD := build
 PYTHON := python3
@@ -183,8 +184,7 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
 gdb: $(ISO)
-	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC) \
-	  $(if $(GDB_ARGS),--gdb-args "$(GDB_ARGS)")
+	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC)
 
 # The autograder (grader/grade.py; docs/grading.md). Grades $(ISO) (SOLUTION=1: the
 # reference solution), or a submission built on a pristine copy of the skeleton (the

@@ -195,7 +195,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--kvm", action="store_true")
     parser.add_argument("--gdb", action="store_true")
-    parser.add_argument("--gdb-args", default="", help="more GDB arguments (shell words)")
+    parser.add_argument("--gdb-args", default=os.environ.get("GDB_ARGS", ""),
+                        help="more GDB arguments, shell words (default: $GDB_ARGS)")
     parser.add_argument("--rubric", default="",
                         help="under --gdb, a rubric test runs with its CPUs and memory")
     parser.add_argument("--elf", required=False, default=os.path.join("build", "kernel-student.elf"))

@@ -256,6 +256,9 @@ def grade_solution(args, tally: Tally) -> None:
     opts = grade_options(args, grade.LOG_DIR)
     try:
         g = grade.grade_iso(args.solution_iso, opts)
+    except grade.NothingSelected as e:
+        print(f"  (nothing to grade: {e})")
+        return
     except grade.GradeError as e:
         tally.check("grade-solution", "grading", False, str(e))
         return
@@ -341,8 +344,11 @@ def grade_skeleton(args, tally: Tally) -> None:
     opts = grade_options(args, os.path.join(LOG_DIR, "grade-skeleton"))
     try:
         g = grade.grade_iso(args.iso, opts)
-    except grade.GradeError as e:
+    except grade.NothingSelected as e:
         print(f"  (nothing to grade: {e})")
+        return
+    except grade.GradeError as e:
+        tally.check("grade-skeleton", "grading", False, str(e))
         return
     show(g)
     check_skeleton("grade-skeleton", results.gradescope(g), tally, whole=False)

@@ -26,6 +26,7 @@ import dataclasses
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ STUDENT_ISO = os.path.join("build", "keos-student.iso")
 
 class GradeError(Exception):
     pass
+
+
+class NothingSelected(GradeError):
+    """The selection (--tests) matches no test of the rubric."""
 
 
 @dataclass
@@ -97,6 +102,43 @@ def _panic_details(panic: ktest.Panic) -> list[str]:
     if frames > MAX_FRAMES:
         out.append(f"... {frames - MAX_FRAMES} more frames")
     return out
+
+
+def kernel_elf_of(iso: str) -> str | None:
+    """build/keos-VARIANT.iso -> build/kernel-VARIANT.elf (with debug information)."""
+    directory, base = os.path.split(iso)
+    if not (base.startswith("keos-") and base.endswith(".iso")):
+        return None
+    elf = os.path.join(directory, "kernel-" + base[len("keos-"):-len(".iso")] + ".elf")
+    return elf if os.path.exists(elf) else None
+
+
+_FRAME = re.compile(r"^#(\d+)\s+0x([0-9a-fA-F]+)\s")
+_PROJECT_PATH = re.compile(r"(?:^|/)((?:abyss|keos|project3|grader|userland)/.*)$")
+
+
+def add_source_lines(elf: str | None, details: list[str]) -> list[str]:
+    """Backtrace lines with the source file and line of each frame (addr2line on the
+    kernel's ELF; a return address is looked up one byte back, in its call)."""
+    frames = [(i, m) for i, line in enumerate(details) if (m := _FRAME.match(line))]
+    if elf is None or not frames or shutil.which("addr2line") is None:
+        return details
+    addresses = [f"{int(m.group(2), 16) - (1 if int(m.group(1)) > 0 else 0):x}"
+                 for _, m in frames]
+    try:
+        out = subprocess.run(["addr2line", "-e", elf] + addresses, capture_output=True,
+                             text=True, timeout=30).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return details
+    details = list(details)
+    for (i, _), where in zip(frames, out):
+        where = where.split(" (discriminator")[0].strip()
+        # Relative to the project (objects seeded from another tree name its directory).
+        m = _PROJECT_PATH.search(where)
+        where = m.group(1) if m else where
+        if where and not where.startswith("??"):
+            details[i] += f"  at {where}"
+    return details
 
 
 def _output_lines(result: ktest.BootResult, name: str) -> list[str]:
@@ -182,7 +224,7 @@ def select_tests(rubric: rubric_mod.Rubric, opts: Options) -> list[rubric_mod.Ru
     tests = rubric.select(opts.tests, opts.graded_only)
     if not tests:
         what = f"matches {' '.join(opts.tests)}" if opts.tests else "is selected"
-        raise GradeError(f"no test of {opts.rubric} {what}")
+        raise NothingSelected(f"no test of {opts.rubric} {what}")
     return tests
 
 
@@ -213,6 +255,7 @@ def run_tests(iso: str, tests: list[rubric_mod.RubricTest], opts: Options,
     planned.sort(key=lambda p: -p[2].timeout)
     progress = report.Progress(len(planned), enabled=opts.progress)
     judged: dict[int, tuple[str, str, list[str], str, float]] = {}
+    elf = kernel_elf_of(iso)
 
     def started(i: int) -> None:
         progress.start(planned[i][1].name)
@@ -220,6 +263,8 @@ def run_tests(iso: str, tests: list[rubric_mod.RubricTest], opts: Options,
     def done(i: int, result: ktest.BootResult) -> None:
         _, t, boot = planned[i]
         verdict, reason, details = judge(t, result, expect_panic.get(t.name))
+        if verdict in ("panic", "todo"):
+            details = add_source_lines(elf, details)
         judged[i] = (verdict, reason, details, boot.log_path or "", result.wall_s)
         progress.finish(t.name, verdict == "pass")
 

@@ -115,6 +115,31 @@ class JudgeTest(unittest.TestCase):
         self.assertIn("booted 2 CPUs", reason)
 
 
+class SourceLinesTest(unittest.TestCase):
+    def test_the_elf_of_an_iso(self):
+        tmp = tempfile.mkdtemp(prefix="keos-elf-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        open(os.path.join(tmp, "kernel-student.elf"), "w").close()
+        self.assertEqual(grade.kernel_elf_of(os.path.join(tmp, "keos-student.iso")),
+                         os.path.join(tmp, "kernel-student.elf"))
+        self.assertIsNone(grade.kernel_elf_of(os.path.join(tmp, "keos-solution.iso")))
+        self.assertIsNone(grade.kernel_elf_of(os.path.join(tmp, "other.iso")))
+
+    def test_frames_get_their_source_lines(self):
+        details = ["backtrace:", "#0  0xffffff0000101000  f()+0x4"]
+        self.assertEqual(grade.add_source_lines(None, details), details)
+        elf = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build",
+                           "kernel-student.elf")
+        if not os.path.exists(elf) or shutil.which("nm") is None:
+            self.skipTest("no kernel built")
+        import subprocess
+        symbols = subprocess.run(["nm", elf], capture_output=True, text=True).stdout
+        address = next(line.split()[0] for line in symbols.splitlines()
+                       if line.endswith(" _Z11kernel_mainv"))
+        out = grade.add_source_lines(elf, [f"#0  0x{address}  kernel_main+0x0"])
+        self.assertRegex(out[0], r"kernel_main\+0x0  at keos/src/main\.cpp:\d+$")
+
+
 class RepeatTest(unittest.TestCase):
     def test_every_run_must_pass_and_the_first_failure_explains(self):
         runs = [("pass", "", [], "a.1.log", 1.0), ("timeout", "slow", [], "a.2.log", 9.0),

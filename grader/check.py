@@ -320,7 +320,7 @@ def check_handout(args, tally: Tally) -> None:
         log = os.path.join(LOG_DIR, "handout-make-grade.log")
         with open(log, "w") as f:
             f.write(output)
-        lines = output.splitlines()
+        lines = [line for line in output.splitlines() if not line.startswith("make")]
         start = next((i for i, line in enumerate(lines) if line.startswith("grade: ")), None)
         print("\n".join(lines[start:] if start is not None else lines[-30:]))
         print(f"(make grade in the unpacked handout took {took:.0f} s; output in {log})")

@@ -83,7 +83,8 @@ def table(g: Grading, paint: Paint) -> list[str]:
         verdict = t.verdict + (f" (flaky: {t.runs.count('pass')}/{len(t.runs)} passed)"
                                if t.flaky else "")
         score = f"{points(t.score)}/{points(t.max_score)}" if t.max_score > 0 else "-"
-        rows.append((t.name, t.group, verdict, f"{t.time_s:.1f}s", score))
+        time_s = "-" if t.verdict == "build failure" else f"{t.time_s:.1f}s"
+        rows.append((t.name, t.group, verdict, time_s, score))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     out = []
     for n, row in enumerate(rows):

@@ -135,9 +135,11 @@ def summary_lines(g: Grading) -> list[str]:
             if gs.points > 0:
                 lines.append(f"{gs.group}: no tests yet ({points(gs.points)} points left out)")
             continue
-        score = (f"{points(gs.score)}/{points(gs.max_score)}" if gs.points > 0
-                 else "regression")
-        lines.append(f"{gs.group}: {score} ({gs.passed} of {gs.tests} tests passed)")
+        if gs.points > 0:
+            lines.append(f"{gs.group}: {points(gs.score)}/{points(gs.max_score)} "
+                         f"({gs.passed} of {gs.tests} tests passed)")
+        else:
+            lines.append(f"{gs.group}: {gs.passed} of {gs.tests} tests passed (no points)")
     lines.append(f"total: {points(g.score)}/{points(g.max_score)}")
     return lines
 

@@ -8,6 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import grade  # noqa: E402
+import judging  # noqa: E402
 import ktest  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
 import run  # noqa: E402
@@ -42,7 +43,7 @@ class JudgeTest(unittest.TestCase):
     def test_pass(self):
         r = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=100",
                           "@@ summary passed=1 failed=0"])
-        self.assertEqual(grade.judge(TEST, r, None), ("pass", "", []))
+        self.assertEqual(judging.judge(TEST, r, None), ("pass", "", []))
 
     def test_a_failed_user_program_shows_its_assertion(self):
         r = boot(START + [
@@ -53,7 +54,7 @@ class JudgeTest(unittest.TestCase):
             "user_test.cpp:140: cow_data exited with 1, expected 0; its last output: "
             "\"start\"",
         ], exit_status=ktest.EXIT_FAILURE)
-        verdict, reason, details = grade.judge(TEST, r, None)
+        verdict, reason, details = judging.judge(TEST, r, None)
         self.assertEqual(verdict, "fail")
         self.assertEqual(reason, "cow_data exited with 1, expected 0; its last output: "
                                  "\"start\"")
@@ -64,13 +65,14 @@ class JudgeTest(unittest.TestCase):
         r = boot(START + ["@@ ktest fail cow_data ms=3 free_frames=100 :: "
                           "grader/tests/cow_kernel.cpp:79: stdout differs at line 2: "
                           "expected \"a\", got \"b\""], exit_status=ktest.EXIT_FAILURE)
-        verdict, reason, _ = grade.judge(TEST, r, None)
-        self.assertEqual((verdict, reason), ("fail", "grader/tests/cow_kernel.cpp:79: stdout "
-                                                     "differs at line 2: expected \"a\", got \"b\""))
+        verdict, reason, _ = judging.judge(TEST, r, None)
+        self.assertEqual(verdict, "fail")
+        self.assertEqual(reason, "grader/tests/cow_kernel.cpp:79: stdout differs at line 2: "
+                                 "expected \"a\", got \"b\"")
 
     def test_a_panic_gives_its_message_and_backtrace_without_registers(self):
         r = boot(START + PANIC, exit_status=ktest.EXIT_PANIC)
-        verdict, reason, details = grade.judge(TEST, r, None)
+        verdict, reason, details = judging.judge(TEST, r, None)
         self.assertEqual(verdict, "panic")
         self.assertEqual(reason, "page fault in kernel mode at address 0x0000000000000008")
         self.assertEqual(details, [
@@ -80,37 +82,37 @@ class JudgeTest(unittest.TestCase):
 
     def test_a_panic_before_or_after_the_test(self):
         early = boot(["@@ boot cpus=4 ms=500"] + PANIC, exit_status=ktest.EXIT_PANIC)
-        verdict, reason, _ = grade.judge(TEST, early, None)
+        verdict, reason, _ = judging.judge(TEST, early, None)
         self.assertEqual(verdict, "panic")
         self.assertTrue(reason.startswith("before the test started: page fault"))
         late = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=100"] + PANIC,
                     exit_status=ktest.EXIT_PANIC)
-        verdict, reason, _ = grade.judge(TEST, late, None)
+        verdict, reason, _ = judging.judge(TEST, late, None)
         self.assertEqual(verdict, "panic")
         self.assertTrue(reason.startswith("after the test ended"))
 
     def test_not_implemented(self):
         r = boot(START + ["@@ todo fork_child_registers at project3/fork.cpp:101"] + PANIC,
                  exit_status=ktest.EXIT_PANIC)
-        self.assertEqual(grade.judge(TEST, r, None)[:2],
+        self.assertEqual(judging.judge(TEST, r, None)[:2],
                          ("todo", "not implemented: fork_child_registers "
                                   "(project3/fork.cpp:101)"))
 
     def test_timeout_and_leak(self):
         r = boot(START + ["[cpu1] still copying", "@@ out 1 round 7\\n"], exit_status=None,
                  timed_out=True, timeout=80)
-        verdict, reason, details = grade.judge(TEST, r, None)
+        verdict, reason, details = judging.judge(TEST, r, None)
         self.assertEqual(verdict, "timeout")
         self.assertEqual(reason, "no result within 80 s (the test started but did not finish)")
         self.assertEqual(details, ["last console line: [cpu1] still copying",
                                    "last output: round 7"])
         leak = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=97"])
-        self.assertEqual(grade.judge(TEST, leak, None)[0], "leak")
+        self.assertEqual(judging.judge(TEST, leak, None)[0], "leak")
 
     def test_the_wrong_number_of_cpus_fails(self):
         r = boot(["@@ boot cpus=2 ms=500", "@@ ktest start cow_data free_frames=1",
                   "@@ ktest pass cow_data ms=3 free_frames=1"])
-        verdict, reason, _ = grade.judge(TEST, r, None)
+        verdict, reason, _ = judging.judge(TEST, r, None)
         self.assertEqual(verdict, "fail")
         self.assertIn("booted 2 CPUs", reason)
 
@@ -120,14 +122,14 @@ class SourceLinesTest(unittest.TestCase):
         tmp = tempfile.mkdtemp(prefix="keos-elf-test-")
         self.addCleanup(shutil.rmtree, tmp)
         open(os.path.join(tmp, "kernel-student.elf"), "w").close()
-        self.assertEqual(grade.kernel_elf_of(os.path.join(tmp, "keos-student.iso")),
+        self.assertEqual(judging.kernel_elf_of(os.path.join(tmp, "keos-student.iso")),
                          os.path.join(tmp, "kernel-student.elf"))
-        self.assertIsNone(grade.kernel_elf_of(os.path.join(tmp, "keos-solution.iso")))
-        self.assertIsNone(grade.kernel_elf_of(os.path.join(tmp, "other.iso")))
+        self.assertIsNone(judging.kernel_elf_of(os.path.join(tmp, "keos-solution.iso")))
+        self.assertIsNone(judging.kernel_elf_of(os.path.join(tmp, "other.iso")))
 
     def test_frames_get_their_source_lines(self):
         details = ["backtrace:", "#0  0xffffff0000101000  f()+0x4"]
-        self.assertEqual(grade.add_source_lines(None, details), details)
+        self.assertEqual(judging.add_source_lines(None, details), details)
         elf = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build",
                            "kernel-student.elf")
         if not os.path.exists(elf) or shutil.which("nm") is None:
@@ -138,7 +140,7 @@ class SourceLinesTest(unittest.TestCase):
                         if line.endswith(" _Z11kernel_mainv")), None)
         if address is None:
             self.skipTest("no kernel_main in the kernel")
-        out = grade.add_source_lines(elf, [f"#0  0x{address}  kernel_main+0x0"])
+        out = judging.add_source_lines(elf, [f"#0  0x{address}  kernel_main+0x0"])
         self.assertRegex(out[0], r"kernel_main\+0x0  at keos/src/main\.cpp:\d+$")
 
 

@@ -67,12 +67,14 @@ class Progress:
                 f"{self.failed} failed")
         if self.running:
             line += "  [" + " ".join(self.running) + "]"
-        width = 200
+        width = 0
         try:
             width = os.get_terminal_size(self.stream.fileno()).columns - 1
         except (OSError, ValueError):
             pass
-        self.stream.write("\r\033[K" + line[:max(width, 20)])
+        if width < 20:  # unknown (0), or too narrow to cut sensibly
+            width = 200
+        self.stream.write("\r\033[K" + line[:width])
         self.stream.flush()
 
 

@@ -111,13 +111,18 @@ def judge(test: rubric_mod.RubricTest, result: ktest.BootResult,
         reason = _HARNESS.sub("", reason)
         details = [f"user program: {line}" for line in _user_assertions(result, test.name)
                    if line not in reason]
+        if test.name not in result.ended:  # the boot itself went wrong (QEMU, a reset)
+            details += _last_console_line(result)
     elif verdict == "timeout":
         reason = f"no result within {result.boot.timeout:.0f} s"
         if test.name in result.started:
             reason += " (the test started but did not finish)"
-        console = [line for line in result.lines if line and not line.startswith("@@ ")]
-        if console:
-            details.append(f"last console line: {console[-1]}")
+        details = _last_console_line(result)
         tail = _output_lines(result, test.name)[-3:]
         details += [f"last output: {line}" for line in tail]
     return verdict, reason, details
+
+
+def _last_console_line(result: ktest.BootResult) -> list[str]:
+    console = [line for line in result.lines if line and not line.startswith("@@ ")]
+    return [f"last console line: {console[-1]}"] if console else []

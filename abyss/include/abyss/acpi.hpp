@@ -1,7 +1,8 @@
-// The parts of ACPI the kernel uses: the CPUs' local-APIC ids (MADT), the local APIC base,
-// and what ACPI power-off needs (PM1 control ports from the FADT, SLP_TYP values from the
-// \_S5 package in the DSDT). Tables are reached through a PhysView so the parser is
-// host-testable over crafted tables; every table's length and checksum is verified.
+/// \file
+/// The parts of ACPI the kernel uses: the CPUs' local-APIC ids (MADT), the local APIC base,
+/// and what ACPI power-off needs (PM1 control ports from the FADT, SLP_TYP values from the
+/// \_S5 package in the DSDT). Tables are reached through a PhysView so the parser is
+/// host-testable over crafted tables; every table's length and checksum is verified.
 #pragma once
 
 #include <cstddef>
@@ -20,13 +21,13 @@ struct PhysView {
 };
 
 struct AcpiInfo {
-  std::uint32_t apic_ids[kMaxCpus];  // enabled (or online-capable) CPUs, in MADT order
+  std::uint32_t apic_ids[kMaxCpus];  ///< enabled (or online-capable) CPUs, in MADT order
   std::size_t cpu_count;
-  bool cpus_truncated;  // the MADT listed more than kMaxCpus usable CPUs
+  bool cpus_truncated;  ///< the MADT listed more than kMaxCpus usable CPUs
   Pa lapic_base;
   // Power-off: write (slp_typ << 10) | (1 << 13) to each PM1 control port that exists.
   std::uint16_t pm1a_control;
-  std::uint16_t pm1b_control;  // 0 if absent
+  std::uint16_t pm1b_control;  ///< 0 if absent
   std::uint16_t slp_typ_a;
   std::uint16_t slp_typ_b;
   bool s5_found;

@@ -1,9 +1,10 @@
-// Strong address types: a physical address (Pa), a virtual address in any address space
-// (Va) and a kernel virtual address (Kva). They never convert implicitly, so a physical
-// address cannot be dereferenced or passed where a virtual one is expected.
-//
-// All physical memory is reachable through the direct map: kva = pa + kDirectMapBase
-// (PML4 slot 510), which also holds the kernel image (linked at kDirectMapBase + 1 MiB).
+/// \file
+/// Strong address types: a physical address (Pa), a virtual address in any address space
+/// (Va) and a kernel virtual address (Kva). They never convert implicitly, so a physical
+/// address cannot be dereferenced or passed where a virtual one is expected.
+///
+/// All physical memory is reachable through the direct map: kva = pa + kDirectMapBase
+/// (PML4 slot 510), which also holds the kernel image (linked at kDirectMapBase + 1 MiB).
 #pragma once
 
 #include <compare>

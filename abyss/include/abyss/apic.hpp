@@ -1,7 +1,8 @@
-// The local APIC of each CPU: interrupt acknowledgement, inter-processor interrupts and the
-// per-CPU timer. x2APIC mode (MSR access) is used when the CPU offers it; otherwise the
-// xAPIC registers are reached through MMIO at the APIC base (0xfee00000 by default).
-// The legacy 8259 PICs are remapped out of the exception range and masked.
+/// \file
+/// The local APIC of each CPU: interrupt acknowledgement, inter-processor interrupts and the
+/// per-CPU timer. x2APIC mode (MSR access) is used when the CPU offers it; otherwise the
+/// xAPIC registers are reached through MMIO at the APIC base (0xfee00000 by default).
+/// The legacy 8259 PICs are remapped out of the exception range and masked.
 #pragma once
 
 #include <cstdint>

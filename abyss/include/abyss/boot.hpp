@@ -1,10 +1,11 @@
-// Boot: what the bootstrap processor learnt from the boot loader and the firmware, and the
-// hand-over to the kernel layer.
-//
-// The order on the BSP: per-CPU record and GS, serial console, C++ constructors, multiboot2
-// information, command line (GRUB's plus QEMU's fw_cfg file `opt/keos/cmdline`), GDT/TSS
-// and IDT, control registers, direct map of all RAM, ACPI, local APIC, timer calibration;
-// then kernel_main(), which sets up memory and calls smp::start_aps().
+/// \file
+/// Boot: what the bootstrap processor learnt from the boot loader and the firmware, and the
+/// hand-over to the kernel layer.
+///
+/// The order on the BSP: per-CPU record and GS, serial console, C++ constructors, multiboot2
+/// information, command line (GRUB's plus QEMU's fw_cfg file `opt/keos/cmdline`), GDT/TSS
+/// and IDT, control registers, direct map of all RAM, ACPI, local APIC, timer calibration;
+/// then kernel_main(), which sets up memory and calls smp::start_aps().
 #pragma once
 
 #include <abyss/acpi.hpp>

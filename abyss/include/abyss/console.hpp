@@ -1,10 +1,11 @@
-// The kernel console on COM1, and the kernel log.
-//
-// Every call prints whole lines under one lock, so lines from different CPUs never
-// interleave. Log lines carry a level and the CPU number: "[cpu1] info: ...". The level
-// threshold comes from the kernel command line: `quiet` shows warnings only,
-// `loglevel=debug` shows everything, the default shows info and warnings.
-// `console::line` prints unconditionally: it carries the test protocol and panic reports.
+/// \file
+/// The kernel console on COM1, and the kernel log.
+///
+/// Every call prints whole lines under one lock, so lines from different CPUs never
+/// interleave. Log lines carry a level and the CPU number: "[cpu1] info: ...". The level
+/// threshold comes from the kernel command line: `quiet` shows warnings only,
+/// `loglevel=debug` shows everything, the default shows info and warnings.
+/// `console::line` prints unconditionally: it carries the test protocol and panic reports.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
-// Thin wrappers over x86-64 instructions: port I/O, MSRs, control registers, CPUID,
-// interrupt flag, TSC. Everything here is a single instruction or close to it.
+/// \file
+/// Thin wrappers over x86-64 instructions: port I/O, MSRs, control registers, CPUID,
+/// interrupt flag, TSC. Everything here is a single instruction or close to it.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
-// The global descriptor table: one per CPU, because each CPU has its own TSS (whose
-// descriptor the CPU marks busy). The selector layout also suits `syscall`/`sysret`:
-// user data sits right below user code.
+/// \file
+/// The global descriptor table: one per CPU, because each CPU has its own TSS (whose
+/// descriptor the CPU marks busy). The selector layout also suits `syscall`/`sysret`:
+/// user data sits right below user code.
 #pragma once
 
 #include <cstdint>

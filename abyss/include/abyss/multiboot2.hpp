@@ -1,7 +1,8 @@
-// The Multiboot2 boot information GRUB hands over: command line, memory map, modules (the
-// root file system arrives as one) and a copy of the ACPI RSDP. parse_multiboot2 copies what
-// the kernel needs into a BootInfo, so the original can be overwritten afterwards.
-// Host-testable: it only reads the blob it is given.
+/// \file
+/// The Multiboot2 boot information GRUB hands over: command line, memory map, modules (the
+/// root file system arrives as one) and a copy of the ACPI RSDP. parse_multiboot2 copies what
+/// the kernel needs into a BootInfo, so the original can be overwritten afterwards.
+/// Host-testable: it only reads the blob it is given.
 #pragma once
 
 #include <cstddef>
@@ -22,12 +23,12 @@ enum class MemoryType : std::uint32_t {
 struct MemoryRegion {
   Pa start;
   std::uint64_t length;
-  MemoryType type;  // values other than those above are kept as they are
+  MemoryType type;  ///< values other than those above are kept as they are
 };
 
 struct BootModule {
   Pa start;
-  Pa end;  // exclusive
+  Pa end;  ///< exclusive
   char cmdline[64];
 };
 
@@ -42,17 +43,17 @@ struct BootInfo {
   std::size_t region_count;
   BootModule modules[kMaxModules];
   std::size_t module_count;
-  unsigned char rsdp[kMaxRsdp];  // copy of the RSDP (version 1: 20 bytes, 2: 36 bytes)
-  std::size_t rsdp_size;         // 0 if GRUB passed none
-  std::uint64_t info_size;       // size of the multiboot2 information itself
+  unsigned char rsdp[kMaxRsdp];  ///< copy of the RSDP (version 1: 20 bytes, 2: 36 bytes)
+  std::size_t rsdp_size;         ///< 0 if GRUB passed none
+  std::uint64_t info_size;       ///< size of the multiboot2 information itself
 };
 
 enum class Multiboot2Error {
   kNone,
-  kTruncated,  // total size too small, or a tag runs past the end
-  kBadTag,     // a tag with a size below 8
+  kTruncated,  ///< total size too small, or a tag runs past the end
+  kBadTag,     ///< a tag with a size below 8
   kNoEndTag,
-  kTooManyItems,  // more regions or modules than BootInfo holds
+  kTooManyItems,  ///< more regions or modules than BootInfo holds
 };
 
 /// Parses the information at `info` (at most `limit` bytes readable) into `out`.

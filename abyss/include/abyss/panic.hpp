@@ -1,9 +1,10 @@
-// Kernel panic: the end of the line for a broken kernel invariant or a kernel-mode fault.
-//
-// A panic stops every other CPU with an NMI, prints a report on the console (message,
-// registers when a trap caused it, a symbolized backtrace) between the protocol lines
-// "@@ panic cpu=N" and "@@ panic-end", and powers the machine off with the panic exit code.
-// A panic inside a panic powers off at once.
+/// \file
+/// Kernel panic: the end of the line for a broken kernel invariant or a kernel-mode fault.
+///
+/// A panic stops every other CPU with an NMI, prints a report on the console (message,
+/// registers when a trap caused it, a symbolized backtrace) between the protocol lines
+/// "@@ panic cpu=N" and "@@ panic-end", and powers the machine off with the panic exit code.
+/// A panic inside a panic powers off at once.
 #pragma once
 
 #include <abyss/trap.hpp>

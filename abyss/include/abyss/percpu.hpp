@@ -1,9 +1,10 @@
-// Per-CPU data. Each CPU owns one `Cpu` record; while the CPU runs kernel code its GS base
-// points at it, so `this_cpu()` is a single `mov %gs:0`. User code never sees it: the
-// kernel GS base is swapped in (`swapgs`) on every entry from ring 3 and out on every
-// return, CR4.FSGSBASE stays off so ring 3 cannot write GS base, and the entry paths for
-// NMI, double fault and machine check read the GS MSR instead of trusting the saved CS.
-// Fields read by assembly sit at fixed offsets checked below.
+/// \file
+/// Per-CPU data. Each CPU owns one `Cpu` record; while the CPU runs kernel code its GS base
+/// points at it, so `this_cpu()` is a single `mov %gs:0`. User code never sees it: the
+/// kernel GS base is swapped in (`swapgs`) on every entry from ring 3 and out on every
+/// return, CR4.FSGSBASE stays off so ring 3 cannot write GS base, and the entry paths for
+/// NMI, double fault and machine check read the GS MSR instead of trusting the saved CS.
+/// Fields read by assembly sit at fixed offsets checked below.
 #pragma once
 
 #include <atomic>
@@ -32,16 +33,16 @@ inline constexpr int kIstCount = 3;
 inline constexpr std::size_t kIstStackSize = 8192;
 
 struct alignas(64) Cpu {
-  Cpu* self = nullptr;                 // gs:0
-  std::uint64_t user_rsp_scratch = 0;  // gs:8, the system-call entry parks the user RSP here
-  std::uint64_t kernel_stack_top = 0;  // gs:16, RSP on entry from ring 3 (= tss.rsp[0])
-  std::uint32_t id = 0;                // 0 is the bootstrap processor
+  Cpu* self = nullptr;                 ///< gs:0
+  std::uint64_t user_rsp_scratch = 0;  ///< gs:8, the system-call entry parks the user RSP here
+  std::uint64_t kernel_stack_top = 0;  ///< gs:16, RSP on entry from ring 3 (= tss.rsp[0])
+  std::uint32_t id = 0;                ///< 0 is the bootstrap processor
   std::uint32_t apic_id = 0;
   std::atomic<bool> online{false};
   std::atomic<std::uint64_t> timer_ticks{0};
-  std::atomic<std::uint64_t> test_ipis{0};  // interrupts of Vector::kTestIpi received
-  void* kernel_data = nullptr;              // the kernel layer's per-CPU record
-  std::uint64_t gdt[7] = {};                // null, kcode, kdata, udata, ucode, tss (2 slots)
+  std::atomic<std::uint64_t> test_ipis{0};  ///< interrupts of Vector::kTestIpi received
+  void* kernel_data = nullptr;              ///< the kernel layer's per-CPU record
+  std::uint64_t gdt[7] = {};                ///< null, kcode, kdata, udata, ucode, tss (2 slots)
   Tss tss = {};
 };
 static_assert(offsetof(Cpu, self) == 0);

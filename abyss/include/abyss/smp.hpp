@@ -1,10 +1,11 @@
-// Multiprocessor start-up and inter-processor interrupts.
-//
-// start_aps() starts every application processor listed in the MADT, one at a time, with
-// INIT-SIPI-SIPI through the real-mode trampoline at physical 0x8000. Each AP sets up its
-// GS, GDT/TSS, IDT, control registers and local APIC, reports online and waits. When all are
-// up, the BSP removes the boot identity map, the APs reload CR3, start their timers and
-// enter `ap_main`. CPU ids are dense: 0 is the BSP, then the APs in MADT order.
+/// \file
+/// Multiprocessor start-up and inter-processor interrupts.
+///
+/// start_aps() starts every application processor listed in the MADT, one at a time, with
+/// INIT-SIPI-SIPI through the real-mode trampoline at physical 0x8000. Each AP sets up its
+/// GS, GDT/TSS, IDT, control registers and local APIC, reports online and waits. When all are
+/// up, the BSP removes the boot identity map, the APs reload CR3, start their timers and
+/// enter `ap_main`. CPU ids are dense: 0 is the BSP, then the APs in MADT order.
 #pragma once
 
 #include <cstddef>

@@ -1,11 +1,12 @@
-// SpinLock: a test-and-test-and-set lock for short critical sections on any CPU.
-//
-// SpinLockGuard is the way to take it: it disables interrupts on this CPU for as long as it
-// holds the lock (an interrupt handler taking the same lock would otherwise deadlock) and
-// restores the interrupt state it found. While waiting, a CPU calls cpu_relax(), which runs
-// the registered spin hook: the kernel uses it to answer TLB shootdowns that arrive while
-// this CPU spins with interrupts disabled, so two CPUs can never wait on each other forever.
-// Taking a lock this CPU already holds is a bug and panics.
+/// \file
+/// SpinLock: a test-and-test-and-set lock for short critical sections on any CPU.
+///
+/// SpinLockGuard is the way to take it: it disables interrupts on this CPU for as long as it
+/// holds the lock (an interrupt handler taking the same lock would otherwise deadlock) and
+/// restores the interrupt state it found. While waiting, a CPU calls cpu_relax(), which runs
+/// the registered spin hook: the kernel uses it to answer TLB shootdowns that arrive while
+/// this CPU spins with interrupts disabled, so two CPUs can never wait on each other forever.
+/// Taking a lock this CPU already holds is a bug and panics.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,6 @@
-// The C memory and string functions the kernel provides (abyss/src/cxxrt.cpp) and the
-// compiler may call on its own. Host builds (unit tests) get the C library's.
+/// \file
+/// The C memory and string functions the kernel provides (abyss/src/cxxrt.cpp) and the
+/// compiler may call on its own. Host builds (unit tests) get the C library's.
 #pragma once
 
 #include <cstddef>

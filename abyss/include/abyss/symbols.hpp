@@ -1,9 +1,10 @@
-// The kernel's own symbol table, embedded at build time (scripts/mksyms.py writes it from
-// the first link; the second link places it in .ksyms), so panics print function names.
-//
-// Blob layout (little endian): "KSYM", u32 count, then `count` entries of
-// {u64 address, u32 size, u32 name offset} sorted by address, then NUL-terminated names
-// (offsets count from the start of the names).
+/// \file
+/// The kernel's own symbol table, embedded at build time (scripts/mksyms.py writes it from
+/// the first link; the second link places it in .ksyms), so panics print function names.
+///
+/// Blob layout (little endian): "KSYM", u32 count, then `count` entries of
+/// {u64 address, u32 size, u32 name offset} sorted by address, then NUL-terminated names
+/// (offsets count from the start of the names).
 #pragma once
 
 #include <cstddef>
@@ -12,8 +13,8 @@
 namespace abyss {
 
 struct SymbolInfo {
-  const char* name;      // nullptr if no symbol covers the address
-  std::uint64_t offset;  // address - symbol start
+  const char* name;      ///< nullptr if no symbol covers the address
+  std::uint64_t offset;  ///< address - symbol start
 };
 
 class SymbolTable {

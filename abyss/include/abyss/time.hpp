@@ -1,7 +1,8 @@
-// Time: the TSC and the local-APIC timer, both calibrated once against the PIT (channel 2,
-// 10 ms) on the bootstrap processor. Every CPU then runs its LAPIC timer periodically at
-// kTimerHz; each tick counts in the CPU's record and calls the registered tick hook (the
-// scheduler's, once there is one).
+/// \file
+/// Time: the TSC and the local-APIC timer, both calibrated once against the PIT (channel 2,
+/// 10 ms) on the bootstrap processor. Every CPU then runs its LAPIC timer periodically at
+/// kTimerHz; each tick counts in the CPU's record and calls the registered tick hook (the
+/// scheduler's, once there is one).
 #pragma once
 
 #include <cstdint>

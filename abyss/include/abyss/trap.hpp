@@ -1,9 +1,10 @@
-// Traps: CPU exceptions, interrupts and their dispatch.
-//
-// Every vector enters through an assembly stub that saves all general-purpose registers
-// into a TrapFrame on the current stack and calls trap_dispatch. Exceptions from ring 3 go
-// to the user-exception hook (the kernel layer ends the process); exceptions in ring 0 go to
-// the kernel-fault hook and, if it does not resolve them, panic with a full report.
+/// \file
+/// Traps: CPU exceptions, interrupts and their dispatch.
+///
+/// Every vector enters through an assembly stub that saves all general-purpose registers
+/// into a TrapFrame on the current stack and calls trap_dispatch. Exceptions from ring 3 go
+/// to the user-exception hook (the kernel layer ends the process); exceptions in ring 0 go to
+/// the kernel-fault hook and, if it does not resolve them, panic with a full report.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@ struct TrapFrame {
   std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
   std::uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
   std::uint64_t vector;
-  std::uint64_t error_code;  // 0 for vectors without one
+  std::uint64_t error_code;  ///< 0 for vectors without one
   // pushed by the CPU
   std::uint64_t rip, cs, rflags, rsp, ss;
 
@@ -45,7 +46,7 @@ enum class Vector : std::uint8_t {
   kVirtualization = 20,
   kControlProtection = 21,
   // Interrupts.
-  kLegacyPicBase = 0x20,  // the 8259s are remapped here and masked
+  kLegacyPicBase = 0x20,  ///< the 8259s are remapped here and masked
   kTimer = 0x40,
   kTestIpi = 0x41,
   kTlbShootdown = 0x42,

@@ -1,14 +1,15 @@
-// Pipes: a bounded byte channel between a read end and a write end.
-//
-// - read() on an empty pipe sleeps while a write end exists; it returns what is queued
-//   (possibly less than asked). Once every write end is gone and the pipe is drained,
-//   read() fails with kBrokenPipe.
-// - write() sleeps while the pipe is full and a read end exists, until every byte is in;
-//   with no read end left it fails with kBrokenPipe (or returns what it wrote before).
-// - Ends are reference-counted handles: clone() makes another handle to the same end (a
-//   forked process shares its parent's ends); an end closes when its last handle goes.
-// - A killed thread stops waiting: it gets what was done so far, or kBrokenPipe.
-// Buffers are kernel memory: the system-call layer copies user data in and out.
+/// \file
+/// Pipes: a bounded byte channel between a read end and a write end.
+///
+/// - read() on an empty pipe sleeps while a write end exists; it returns what is queued
+///   (possibly less than asked). Once every write end is gone and the pipe is drained,
+///   read() fails with kBrokenPipe.
+/// - write() sleeps while the pipe is full and a read end exists, until every byte is in;
+///   with no read end left it fails with kBrokenPipe (or returns what it wrote before).
+/// - Ends are reference-counted handles: clone() makes another handle to the same end (a
+///   forked process shares its parent's ends); an end closes when its last handle goes.
+/// - A killed thread stops waiting: it gets what was done so far, or kBrokenPipe.
+/// Buffers are kernel memory: the system-call layer copies user data in and out.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +22,7 @@ class Pipe;
 struct PipeEnds;
 
 /// Bytes a pipe holds before writers wait.
-inline constexpr std::size_t kPipeCapacity = 64 * 1024 - 256;  // the pipe fits in 64 KiB
+inline constexpr std::size_t kPipeCapacity = 64 * 1024 - 256;  ///< the pipe fits in 64 KiB
 
 class PipeReader {
  public:

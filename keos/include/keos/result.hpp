@@ -1,7 +1,8 @@
-// Result<T>: a value of type T or a KernelError. Kernel functions that can fail return one
-// (never a sentinel, never an exception); `TRY(expr)` returns the error to the caller.
-// KernelError values are the errno numbers of the system-call ABI; they become negative
-// only where a system call's return value is written into RAX.
+/// \file
+/// Result<T>: a value of type T or a KernelError. Kernel functions that can fail return one
+/// (never a sentinel, never an exception); `TRY(expr)` returns the error to the caller.
+/// KernelError values are the errno numbers of the system-call ABI; they become negative
+/// only where a system call's return value is written into RAX.
 #pragma once
 
 #include <new>
@@ -13,24 +14,24 @@
 namespace keos {
 
 enum class KernelError : int {
-  kPermissionDenied = 1,   // EPERM
-  kNoSuchEntry = 2,        // ENOENT
-  kIoError = 5,            // EIO
-  kNoExec = 8,             // ENOEXEC
-  kBadFileDescriptor = 9,  // EBADF
-  kNoMemory = 12,          // ENOMEM
-  kAccessDenied = 13,      // EACCES
-  kBadAddress = 14,        // EFAULT
-  kBusy = 16,              // EBUSY
-  kExists = 17,            // EEXIST
-  kNotDirectory = 20,      // ENOTDIR
-  kIsDirectory = 21,       // EISDIR
-  kInvalidArgument = 22,   // EINVAL
-  kTooManyFiles = 24,      // EMFILE
-  kNoSpace = 28,           // ENOSPC
-  kBrokenPipe = 32,        // EPIPE
-  kNameTooLong = 36,       // ENAMETOOLONG
-  kNoSys = 38,             // ENOSYS
+  kPermissionDenied = 1,   ///< EPERM
+  kNoSuchEntry = 2,        ///< ENOENT
+  kIoError = 5,            ///< EIO
+  kNoExec = 8,             ///< ENOEXEC
+  kBadFileDescriptor = 9,  ///< EBADF
+  kNoMemory = 12,          ///< ENOMEM
+  kAccessDenied = 13,      ///< EACCES
+  kBadAddress = 14,        ///< EFAULT
+  kBusy = 16,              ///< EBUSY
+  kExists = 17,            ///< EEXIST
+  kNotDirectory = 20,      ///< ENOTDIR
+  kIsDirectory = 21,       ///< EISDIR
+  kInvalidArgument = 22,   ///< EINVAL
+  kTooManyFiles = 24,      ///< EMFILE
+  kNoSpace = 28,           ///< ENOSPC
+  kBrokenPipe = 32,        ///< EPIPE
+  kNameTooLong = 36,       ///< ENAMETOOLONG
+  kNoSys = 38,             ///< ENOSYS
 };
 
 /// The errno number of an error (positive).

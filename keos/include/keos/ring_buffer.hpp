@@ -1,5 +1,6 @@
-// RingBuffer<N>: a bounded FIFO of bytes, the storage of a pipe. No locking: the owner
-// serialises access. Host-testable.
+/// \file
+/// RingBuffer<N>: a bounded FIFO of bytes, the storage of a pipe. No locking: the owner
+/// serialises access. Host-testable.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
-// Task: what a thread runs on behalf of in user mode (a process). The scheduler loads the
-// task's page table whenever the thread runs; the system-call and fault paths ask the task
-// to handle what ring 3 did. A thread without a task runs kernel code only.
+/// \file
+/// Task: what a thread runs on behalf of in user mode (a process). The scheduler loads the
+/// task's page table whenever the thread runs; the system-call and fault paths ask the task
+/// to handle what ring 3 did. A thread without a task runs kernel code only.
 #pragma once
 
 #include <cstdint>

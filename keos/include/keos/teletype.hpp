@@ -1,14 +1,15 @@
-// Teletype: the terminal behind a thread's standard streams (fds 0, 1 and 2 of a process).
-//
-// Standard input is canned: the bytes given at creation, then end of input. Output to
-// stdout and stderr is kept in memory (tests compare it) and, if asked, echoed on the
-// console as framed lines that cannot mix with kernel log lines:
-//   @@ out 1 <text>      (stdout; 2 for stderr)
-// where <text> escapes '\\' as "\\\\", newline as "\\n", tab as "\\t", and any other byte
-// outside printable ASCII as "\\xHH"; the host runner rebuilds the exact bytes.
-//
-// A thread inherits its creator's teletype; a test gives each test its own. Reference
-// counted; the last unref() frees it.
+/// \file
+/// Teletype: the terminal behind a thread's standard streams (fds 0, 1 and 2 of a process).
+///
+/// Standard input is canned: the bytes given at creation, then end of input. Output to
+/// stdout and stderr is kept in memory (tests compare it) and, if asked, echoed on the
+/// console as framed lines that cannot mix with kernel log lines:
+///   @@ out 1 <text>      (stdout; 2 for stderr)
+/// where <text> escapes '\\' as "\\\\", newline as "\\n", tab as "\\t", and any other byte
+/// outside printable ASCII as "\\xHH"; the host runner rebuilds the exact bytes.
+///
+/// A thread inherits its creator's teletype; a test gives each test its own. Reference
+/// counted; the last unref() frees it.
 #pragma once
 
 #include <atomic>

@@ -1,12 +1,13 @@
-// Archive: a ustar archive (POSIX tar, as `tar --format=ustar` writes it) seen as a flat
-// list of regular files. Used for the root file system. Host-testable.
-//
-// Accepted: 512-byte headers with magic "ustar", a correct checksum and octal size fields;
-// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
-// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
-// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
-// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
-// input makes it read outside [data, data + size).
+/// \file
+/// Archive: a ustar archive (POSIX tar, as `tar --format=ustar` writes it) seen as a flat
+/// list of regular files. Used for the root file system. Host-testable.
+///
+/// Accepted: 512-byte headers with magic "ustar", a correct checksum and octal size fields;
+/// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
+/// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
+/// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
+/// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
+/// input makes it read outside [data, data + size).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@ namespace keos::fs {
 
 struct ArchiveEntry {
   char name[101];
-  std::size_t offset;  // of the file's data, from the start of the archive
+  std::size_t offset;  ///< of the file's data, from the start of the archive
   std::size_t size;
 };
 

@@ -1,10 +1,11 @@
-// The root file system: a flat set of regular files, loaded at boot from the ustar archive
-// GRUB passes as the module named "rootfs" (made at build time from userland/rootfs and
-// the user programs).
-//
-// Files live for the whole boot, in the module's memory. Reads and writes work at byte
-// offsets; a write never grows a file (it is cut at the file's size) and every later read,
-// through any open, sees it. Names are looked up exactly ("hello", "sys_fork").
+/// \file
+/// The root file system: a flat set of regular files, loaded at boot from the ustar archive
+/// GRUB passes as the module named "rootfs" (made at build time from userland/rootfs and
+/// the user programs).
+///
+/// Files live for the whole boot, in the module's memory. Reads and writes work at byte
+/// offsets; a write never grows a file (it is cut at the file's size) and every later read,
+/// through any open, sees it. Names are looked up exactly ("hello", "sys_fork").
 #pragma once
 
 #include <cstddef>

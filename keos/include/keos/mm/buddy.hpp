@@ -1,11 +1,12 @@
-// BuddyAllocator: the physical-frame allocator's algorithm, with no locking and no access
-// to the frames themselves (the caller locks, and zeroes what it hands out), so it is
-// host-testable over a FrameInfo array alone.
-//
-// Free memory is kept as blocks of 2^order frames (order 0 .. kMaxOrder), each aligned to
-// its size, on one free list per order. Allocation splits a larger block when needed;
-// freeing merges a block with its free buddy as far as possible. Invariant: a FrameInfo is
-// in state kFree exactly when it heads a block on a free list.
+/// \file
+/// BuddyAllocator: the physical-frame allocator's algorithm, with no locking and no access
+/// to the frames themselves (the caller locks, and zeroes what it hands out), so it is
+/// host-testable over a FrameInfo array alone.
+///
+/// Free memory is kept as blocks of 2^order frames (order 0 .. kMaxOrder), each aligned to
+/// its size, on one free list per order. Allocation splits a larger block when needed;
+/// freeing merges a block with its free buddy as far as possible. Invariant: a FrameInfo is
+/// in state kFree exactly when it heads a block on a free list.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,7 @@ namespace keos::mm {
 
 class BuddyAllocator {
  public:
-  static constexpr unsigned kMaxOrder = 10;  // blocks of up to 4 MiB
+  static constexpr unsigned kMaxOrder = 10;  ///< blocks of up to 4 MiB
   static constexpr std::uint32_t kNoFrame = 0xffffffff;
 
   BuddyAllocator() = default;

@@ -1,10 +1,11 @@
-// The physical-frame allocator: a buddy allocator over every usable frame in the boot
-// memory map, behind one spin lock, with a reference count per frame.
-//
-// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
-// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees
-// the block when the last goes. free_frame_count() is what tests compare before and after
-// to find leaks. Out of memory is an error value (KernelError::kNoMemory), never a panic.
+/// \file
+/// The physical-frame allocator: a buddy allocator over every usable frame in the boot
+/// memory map, behind one spin lock, with a reference count per frame.
+///
+/// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
+/// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees
+/// the block when the last goes. free_frame_count() is what tests compare before and after
+/// to find leaks. Out of memory is an error value (KernelError::kNoMemory), never a panic.
 #pragma once
 
 #include <cstddef>

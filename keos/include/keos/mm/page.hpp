@@ -1,10 +1,11 @@
-// Page: the owner of one reference to a 4 KiB physical frame.
-//
-// A Page is move-only. Page::create() allocates a zero-filled frame holding one reference;
-// clone_ref() takes one more reference to the same frame (copy-on-write sharing), and the
-// frame is freed when the last Page referring to it goes away. into_raw() gives the
-// reference up as a bare physical address (to store it in a page-table entry) and
-// from_raw() takes it back. PageRef is a borrowed view of a frame someone else owns.
+/// \file
+/// Page: the owner of one reference to a 4 KiB physical frame.
+///
+/// A Page is move-only. Page::create() allocates a zero-filled frame holding one reference;
+/// clone_ref() takes one more reference to the same frame (copy-on-write sharing), and the
+/// frame is freed when the last Page referring to it goes away. into_raw() gives the
+/// reference up as a bare physical address (to store it in a page-table entry) and
+/// from_raw() takes it back. PageRef is a borrowed view of a frame someone else owns.
 #pragma once
 
 #include <cstddef>

@@ -1,16 +1,17 @@
-// PageTable: one x86-64 4-level address space. The lower half (PML4 slots 0..255) is the
-// user's and owned by this table; the upper half is shared with the boot table, so every
-// address space sees the same kernel.
-//
-// Ownership: a present user leaf entry holds one reference to its frame (Page::into_raw);
-// every user page-table page belongs to this table. Destroying the table drops every leaf
-// reference and frees every table page; it must not be loaded on any CPU then.
-//
-// TLB discipline: an operation that removes or downgrades a mapping returns a
-// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
-//
-// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
-// that have the table loaded is kept atomically here.
+/// \file
+/// PageTable: one x86-64 4-level address space. The lower half (PML4 slots 0..255) is the
+/// user's and owned by this table; the upper half is shared with the boot table, so every
+/// address space sees the same kernel.
+///
+/// Ownership: a present user leaf entry holds one reference to its frame (Page::into_raw);
+/// every user page-table page belongs to this table. Destroying the table drops every leaf
+/// reference and frees every table page; it must not be loaded on any CPU then.
+///
+/// TLB discipline: an operation that removes or downgrades a mapping returns a
+/// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
+///
+/// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
+/// that have the table loaded is kept atomically here.
 #pragma once
 
 #include <atomic>

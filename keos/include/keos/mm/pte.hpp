@@ -1,9 +1,10 @@
-// Pte: one x86-64 page-table entry as a value, with named accessors; and Permission, the
-// access rights a mapping grants.
-//
-// A leaf entry for a permission is: Present, +Writable if kWrite, +User if kUser,
-// +NoExecute unless kExecutable, nothing else. kRead is required for every mapping (x86
-// cannot map a page that is not readable).
+/// \file
+/// Pte: one x86-64 page-table entry as a value, with named accessors; and Permission, the
+/// access rights a mapping grants.
+///
+/// A leaf entry for a permission is: Present, +Writable if kWrite, +User if kUser,
+/// +NoExecute unless kExecutable, nothing else. kRead is required for every mapping (x86
+/// cannot map a page that is not readable).
 #pragma once
 
 #include <cstdint>

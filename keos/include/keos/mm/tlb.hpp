@@ -1,19 +1,20 @@
-// TLB consistency.
-//
-// A CPU caches translations in its TLB. Once a mapping is removed or loses a right, every
-// CPU that has the address space loaded may still hold the old translation; until it is
-// invalidated there, that CPU can keep using the old frame or the old right. So:
-//
-// - Every PageTable operation that removes or downgrades a mapping returns a StaleTLBEntry.
-//   invalidate() runs `invlpg` here and shoots the page down on every other CPU that has
-//   the table loaded, waiting until each has done it; then it hands back the old frame,
-//   which stayed referenced until that moment (no frame is freed while a TLB can reach it).
-//   Dropping a StaleTLBEntry that was never invalidated is a bug and panics.
-// - tlb_shutdown(table) flushes every translation of a table on every CPU that has it
-//   loaded (after changing many entries at once, e.g. write-protecting a whole space).
-//
-// A CPU waiting for acknowledgements keeps answering requests sent to it, and so does a
-// CPU spinning on a lock (through the spin hook), so shootdowns cannot deadlock.
+/// \file
+/// TLB consistency.
+///
+/// A CPU caches translations in its TLB. Once a mapping is removed or loses a right, every
+/// CPU that has the address space loaded may still hold the old translation; until it is
+/// invalidated there, that CPU can keep using the old frame or the old right. So:
+///
+/// - Every PageTable operation that removes or downgrades a mapping returns a StaleTLBEntry.
+///   invalidate() runs `invlpg` here and shoots the page down on every other CPU that has
+///   the table loaded, waiting until each has done it; then it hands back the old frame,
+///   which stayed referenced until that moment (no frame is freed while a TLB can reach it).
+///   Dropping a StaleTLBEntry that was never invalidated is a bug and panics.
+/// - tlb_shutdown(table) flushes every translation of a table on every CPU that has it
+///   loaded (after changing many entries at once, e.g. write-protecting a whole space).
+///
+/// A CPU waiting for acknowledgements keeps answering requests sent to it, and so does a
+/// CPU spinning on a lock (through the spin hook), so shootdowns cannot deadlock.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@ class [[nodiscard]] StaleTLBEntry {
   StaleTLBEntry(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(StaleTLBEntry&&) = delete;
-  ~StaleTLBEntry() KEOS_DTOR_MAY_PANIC;  // panics unless invalidated or moved from
+  ~StaleTLBEntry() KEOS_DTOR_MAY_PANIC;  ///< panics unless invalidated or moved from
 
   /// Invalidates the translation on every CPU that has the table loaded; returns the
   /// frame the translation pointed at (drop it to release that reference).
@@ -65,9 +66,9 @@ void invalidate_all(const PageTable& table);
 void init();
 
 struct Stats {
-  std::uint64_t requests_sent;      // shootdown requests this CPU sent (one per target CPU)
-  std::uint64_t requests_answered;  // requests this CPU carried out
-  std::uint64_t ipis_sent;          // shootdown IPIs this CPU sent
+  std::uint64_t requests_sent;      ///< shootdown requests this CPU sent (one per target CPU)
+  std::uint64_t requests_answered;  ///< requests this CPU carried out
+  std::uint64_t ipis_sent;          ///< shootdown IPIs this CPU sent
 };
 /// The counters of CPU `cpu`.
 Stats stats(std::uint32_t cpu);

@@ -1,15 +1,16 @@
-// FileStruct: a process's file-descriptor table, and the open files behind it.
-//
-// fd 0 is stdin (read only), 1 stdout and 2 stderr (write only), all on the thread's
-// teletype. A new fd is the lowest free one >= 3; at most kMaxFiles are open (EMFILE).
-// Errors follow the system-call rules: a bad fd is kBadFileDescriptor; reading a
-// write-only file (or writing a read-only one), seek/tell on 0, 1, 2 or a pipe, and a
-// negative resulting offset are kInvalidArgument. Reads stop at the end of a file; seek
-// past the end is allowed; writes never grow a file.
-//
-// clone() is for fork: the child gets its own OpenFile for every fd, with the same file
-// (regular files and pipe ends are shared) and the same offset, but later seeks in one
-// process do not move the other's offset.
+/// \file
+/// FileStruct: a process's file-descriptor table, and the open files behind it.
+///
+/// fd 0 is stdin (read only), 1 stdout and 2 stderr (write only), all on the thread's
+/// teletype. A new fd is the lowest free one >= 3; at most kMaxFiles are open (EMFILE).
+/// Errors follow the system-call rules: a bad fd is kBadFileDescriptor; reading a
+/// write-only file (or writing a read-only one), seek/tell on 0, 1, 2 or a pipe, and a
+/// negative resulting offset are kInvalidArgument. Reads stop at the end of a file; seek
+/// past the end is allowed; writes never grow a file.
+///
+/// clone() is for fork: the child gets its own OpenFile for every fd, with the same file
+/// (regular files and pipe ends are shared) and the same offset, but later seeks in one
+/// process do not move the other's offset.
 #pragma once
 
 #include <cstddef>

@@ -1,12 +1,13 @@
-// LazyPager: demand paging. mmap() only records the mapping (no frame, not even a page-
-// table page is allocated); the first access to a page faults, and handle_page_fault()
-// creates the page from the mapping's loader and maps it with the mapping's permission.
-// After fork, pages are shared copy-on-write: a write to such a page goes to
-// do_copy_on_write() (project 3). Every other fault is an access violation, and the
-// process ends with -1.
-//
-// A process has one thread, and only that thread uses its pager (the kernel touches it
-// otherwise only once the process has exited), so the pager takes no lock.
+/// \file
+/// LazyPager: demand paging. mmap() only records the mapping (no frame, not even a page-
+/// table page is allocated); the first access to a page faults, and handle_page_fault()
+/// creates the page from the mapping's loader and maps it with the mapping's permission.
+/// After fork, pages are shared copy-on-write: a write to such a page goes to
+/// do_copy_on_write() (project 3). Every other fault is an access violation, and the
+/// process ends with -1.
+///
+/// A process has one thread, and only that thread uses its pager (the kernel touches it
+/// otherwise only once the process has exited), so the pager takes no lock.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +22,10 @@ namespace keos {
 
 /// Why a page fault happened, from the CPU's error code and CR2.
 struct PageFaultReason {
-  Va fault_addr;               // the address the access touched
-  bool is_write_access;        // a write (else a read or an instruction fetch)
-  bool is_present;             // the page was mapped: the access broke its permission
-  bool is_instruction_fetch;   // an instruction fetch
+  Va fault_addr;               ///< the address the access touched
+  bool is_write_access;        ///< a write (else a read or an instruction fetch)
+  bool is_present;             ///< the page was mapped: the access broke its permission
+  bool is_instruction_fetch;   ///< an instruction fetch
 
   static PageFaultReason from_error_code(std::uint64_t error_code, Va fault_addr);
 

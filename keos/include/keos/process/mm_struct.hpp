@@ -1,5 +1,6 @@
-// MmStruct<Pager>: a process's address space, a page table plus the pager that fills it,
-// and the checks on the system-call arguments that reach them (all overflow-safe).
+/// \file
+/// MmStruct<Pager>: a process's address space, a page table plus the pager that fills it,
+/// and the checks on the system-call arguments that reach them (all overflow-safe).
 #pragma once
 
 #include <cstdint>

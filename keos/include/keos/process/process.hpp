@@ -1,7 +1,8 @@
-// Process: a user program. It is the Task of its one thread: an address space
-// (MmStruct<LazyPager>) and a file table (FileStruct), with the system calls of the ABI.
-// The process ends with its thread: exit(code), a fault it cannot resolve (-1), or kill;
-// its frames, page-table pages and files are released once the thread is off its CPU.
+/// \file
+/// Process: a user program. It is the Task of its one thread: an address space
+/// (MmStruct<LazyPager>) and a file table (FileStruct), with the system calls of the ABI.
+/// The process ends with its thread: exit(code), a fault it cannot resolve (-1), or kill;
+/// its frames, page-table pages and files are released once the thread is off its CPU.
 #pragma once
 
 #include <cstddef>

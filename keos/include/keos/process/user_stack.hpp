@@ -1,11 +1,12 @@
-// The initial user stack: 64 KiB, read-write, not executable, at [0x47470000, 0x47480000).
-// Its top page receives the program's arguments, laid out from the top down:
-//   the argument strings, last argument first, each with its NUL;
-//   padding down to a multiple of 8;
-//   a NULL pointer (argv[argc]), then argv[argc-1] .. argv[0] (argv[0] lowest);
-//   a zero fake return address, where RSP points.
-// For "/bin/ls -l foo bar": "bar" at 0x4747fffc, "foo" at 0x4747fff8, "-l" at 0x4747fff5,
-// "/bin/ls" at 0x4747ffed, argv = 0x4747ffc0, RSP = 0x4747ffb8. Host-testable.
+/// \file
+/// The initial user stack: 64 KiB, read-write, not executable, at [0x47470000, 0x47480000).
+/// Its top page receives the program's arguments, laid out from the top down:
+///   the argument strings, last argument first, each with its NUL;
+///   padding down to a multiple of 8;
+///   a NULL pointer (argv[argc]), then argv[argc-1] .. argv[0] (argv[0] lowest);
+///   a zero fake return address, where RSP points.
+/// For "/bin/ls -l foo bar": "bar" at 0x4747fffc, "foo" at 0x4747fff8, "-l" at 0x4747fff5,
+/// "/bin/ls" at 0x4747ffed, argv = 0x4747ffc0, RSP = 0x4747ffb8. Host-testable.
 #pragma once
 
 #include <cstddef>

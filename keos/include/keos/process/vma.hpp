@@ -1,6 +1,7 @@
-// Virtual memory areas: what a process has mapped, page-granular, with its permission and
-// where each page's content comes from. The lazy pager keeps them in a VmaSet and creates
-// pages only when they are first touched.
+/// \file
+/// Virtual memory areas: what a process has mapped, page-granular, with its permission and
+/// where each page's content comes from. The lazy pager keeps them in a VmaSet and creates
+/// pages only when they are first touched.
 #pragma once
 
 #include <cstddef>
@@ -55,8 +56,8 @@ class FileLoader final : public MmLoader {
 struct VmAreaStruct {
   Va start;
   Va end;
-  Permission permission;  // what the pages get (kUser is always included)
-  MmLoader* loader;       // owned by the set holding the area
+  Permission permission;  ///< what the pages get (kUser is always included)
+  MmLoader* loader;       ///< owned by the set holding the area
 
   bool contains(Va va) const { return va >= start && va < end; }
 };

@@ -1,9 +1,10 @@
-// Mutex<T>: data guarded by a sleeping lock. A thread that finds it taken sleeps on a
-// wait queue instead of spinning, so it may be held across operations that sleep (unlike
-// SpinLock). It must not be taken in an interrupt handler or with a spin lock held.
-//
-//   Mutex<Table> table;
-//   { auto guard = table.lock(); guard->insert(...); }
+/// \file
+/// Mutex<T>: data guarded by a sleeping lock. A thread that finds it taken sleeps on a
+/// wait queue instead of spinning, so it may be held across operations that sleep (unlike
+/// SpinLock). It must not be taken in an interrupt handler or with a spin lock held.
+///
+///   Mutex<Table> table;
+///   { auto guard = table.lock(); guard->insert(...); }
 #pragma once
 
 #include <atomic>

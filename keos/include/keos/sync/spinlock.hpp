@@ -1,11 +1,12 @@
-// SpinLock<T>: data guarded by a spin lock, reachable only through a guard.
-//
-//   SpinLock<Counter> counter;
-//   { auto guard = counter.lock(); guard->value++; }   // interrupts off, lock held
-//
-// The guard disables interrupts on this CPU while it lives and restores the state it found,
-// so guards nest in LIFO order (a guard must be destroyed before any guard taken earlier).
-// While waiting for the lock, the CPU keeps answering TLB shootdowns (abyss::cpu_relax).
+/// \file
+/// SpinLock<T>: data guarded by a spin lock, reachable only through a guard.
+///
+///   SpinLock<Counter> counter;
+///   { auto guard = counter.lock(); guard->value++; }   // interrupts off, lock held
+///
+/// The guard disables interrupts on this CPU while it lives and restores the state it found,
+/// so guards nest in LIFO order (a guard must be destroyed before any guard taken earlier).
+/// While waiting for the lock, the CPU keeps answering TLB shootdowns (abyss::cpu_relax).
 #pragma once
 
 #include <utility>

@@ -1,13 +1,14 @@
-// WaitQueue: threads sleeping until a condition holds.
-//
-//   queue.wait_until([&] { return state.lock()->ready; });   // sleeps until true
-//   { state.lock()->ready = true; }  queue.wake_all();        // elsewhere
-//
-// The condition is checked with the queue's lock held, after the waiter is on the queue,
-// so a wake-up between the check and the sleep is never lost; wake-ups may be spurious
-// (the condition is re-checked). A killed thread stops waiting (wait_until returns false)
-// unless the wait is Wakeup::kOnlyWhenReady. The condition may take spin locks but must
-// not sleep. A thread waits on one queue at a time (the queue links the threads).
+/// \file
+/// WaitQueue: threads sleeping until a condition holds.
+///
+///   queue.wait_until([&] { return state.lock()->ready; });   // sleeps until true
+///   { state.lock()->ready = true; }  queue.wake_all();        // elsewhere
+///
+/// The condition is checked with the queue's lock held, after the waiter is on the queue,
+/// so a wake-up between the check and the sleep is never lost; wake-ups may be spurious
+/// (the condition is re-checked). A killed thread stops waiting (wait_until returns false)
+/// unless the wait is Wakeup::kOnlyWhenReady. The condition may take spin locks but must
+/// not sleep. A thread waits on one queue at a time (the queue links the threads).
 #pragma once
 
 #include <abyss/spinlock.hpp>

@@ -1,6 +1,7 @@
-// SyscallAbi: a system call as the ABI carries it. The number is in rax; the arguments in
-// rdi, rsi, rdx, r10, r8, r9; the result goes back in rax, where an error becomes its
-// negative errno value (the one place errors turn into numbers).
+/// \file
+/// SyscallAbi: a system call as the ABI carries it. The number is in rax; the arguments in
+/// rdi, rsi, rdx, r10, r8, r9; the result goes back in rax, where an error becomes its
+/// negative errno value (the one place errors turn into numbers).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
-// Registers: the user registers saved on every entry to the kernel (system call, trap or
-// interrupt from ring 3); the same layout as abyss::TrapFrame. A system call's number is
-// in rax and its arguments in rdi, rsi, rdx, r10, r8, r9; its result goes back in rax.
-// Every other register comes back as it was (rcx and r11 are the `syscall` instruction's).
+/// \file
+/// Registers: the user registers saved on every entry to the kernel (system call, trap or
+/// interrupt from ring 3); the same layout as abyss::TrapFrame. A system call's number is
+/// in rax and its arguments in rdi, rsi, rdx, r10, r8, r9; its result goes back in rax.
+/// Every other register comes back as it was (rcx and r11 are the `syscall` instruction's).
 #pragma once
 
 #include <cstdint>

@@ -1,11 +1,12 @@
-// Access to user memory from the kernel (system-call arguments and buffers).
-//
-// Each function first asks the running thread's task whether the whole range may be
-// accessed (Task::access_ok), then copies. A page fault during the copy goes to the task
-// like a fault from ring 3 (demand paging and copy-on-write happen here too; CR0.WP makes
-// kernel writes to read-only user pages fault); a fault the task cannot resolve makes the
-// copy fail with kBadAddress instead of ending the process or the kernel. A null pointer,
-// a kernel address or a thread without a task is kBadAddress, even for length 0.
+/// \file
+/// Access to user memory from the kernel (system-call arguments and buffers).
+///
+/// Each function first asks the running thread's task whether the whole range may be
+/// accessed (Task::access_ok), then copies. A page fault during the copy goes to the task
+/// like a fault from ring 3 (demand paging and copy-on-write happen here too; CR0.WP makes
+/// kernel writes to read-only user pages fault); a fault the task cannot resolve makes the
+/// copy fail with kBadAddress instead of ending the process or the kernel. A null pointer,
+/// a kernel address or a thread without a task is kBadAddress, even for length 0.
 #pragma once
 
 #include <cstddef>

@@ -1,17 +1,18 @@
-// Threads.
-//
-// A Thread is a kernel stack, saved registers and a state; it may carry a Task (a user
-// address space and its system calls). Threads are created with ThreadBuilder:
-//
-//   JoinHandle h = ThreadBuilder("worker").spawn([] { return 42; }).take();
-//   int code = h.join();   // 42
-//
-// A thread ends when its function returns (the value is its exit code), when it calls
-// Current::exit(code), or when it is killed (exit code -1; see kill()). Its stack and task
-// are released only after its CPU has switched away from it, once no JoinHandle remains.
-//
-// Kernel stacks are kKernelStackSize bytes with an unmapped guard region below them, so an
-// overflow faults instead of corrupting memory; the panic report names the thread.
+/// \file
+/// Threads.
+///
+/// A Thread is a kernel stack, saved registers and a state; it may carry a Task (a user
+/// address space and its system calls). Threads are created with ThreadBuilder:
+///
+///   JoinHandle h = ThreadBuilder("worker").spawn([] { return 42; }).take();
+///   int code = h.join();   // 42
+///
+/// A thread ends when its function returns (the value is its exit code), when it calls
+/// Current::exit(code), or when it is killed (exit code -1; see kill()). Its stack and task
+/// are released only after its CPU has switched away from it, once no JoinHandle remains.
+///
+/// Kernel stacks are kKernelStackSize bytes with an unmapped guard region below them, so an
+/// overflow faults instead of corrupting memory; the panic report names the thread.
 #pragma once
 
 #include <atomic>

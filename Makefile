@@ -70,7 +70,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb clean tools FORCE
+.PHONY: all run test unit gdb clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -174,8 +174,35 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
-gdb: $(ISO)
+gdb: $(ISO) | gdb-tools
 	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF)
+
+gdb-tools:
+	@scripts/setup.sh gdb
+
+# ---------------------------------------------------------------------------------------
+# Documentation: the API reference (Doxygen over the public headers and project3/fork.cpp)
+# and the manual's diagrams (Graphviz sources in docs/diagrams, their SVGs checked in).
+
+DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard docs/diagrams/*.dot))
+
+docs-tools:
+	@scripts/setup.sh docs
+
+# Doxygen writes its warnings to a log; a single warning fails the target.
+docs: $(DIAGRAMS) | docs-tools
+	@rm -rf $(BUILD)/docs && mkdir -p $(BUILD)/docs
+	@$(if $(Q),echo "  DOXYGEN docs/Doxyfile")
+	$(Q)doxygen docs/Doxyfile
+	@if [ -s $(BUILD)/docs/warnings.log ]; then cat $(BUILD)/docs/warnings.log; \
+	  echo "docs: $$(wc -l < $(BUILD)/docs/warnings.log) Doxygen warning line(s)" >&2; exit 1; fi
+	@echo "docs: $(BUILD)/docs/html/index.html, 0 warnings"
+
+diagrams: $(DIAGRAMS)
+
+docs/diagrams/%.svg: docs/diagrams/%.dot | docs-tools
+	@$(if $(Q),echo "  DOT     $<")
+	$(Q)dot -Tsvg -o $@ $<
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,7 @@
 
 namespace abyss {
 
-/// What the first address given to print_backtrace is.
+/// What the first address given to print_backtrace() is.
 enum class FirstFrame {
   kInstruction,    ///< the faulting instruction itself (a trap's RIP)
   kReturnAddress,  ///< a return address: symbolized by the call instruction before it

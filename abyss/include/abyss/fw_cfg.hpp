@@ -6,6 +6,7 @@
 
 #include <cstddef>
 
+/// QEMU's firmware-configuration device.
 namespace abyss::fw_cfg {
 
 /// True if the device is present (the machine is QEMU).

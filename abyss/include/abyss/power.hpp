@@ -14,6 +14,8 @@ enum class ExitCode : std::uint8_t {
   kPanic = 0x12,    ///< QEMU status 37
 };
 
+/// Ends the machine with `code` (see the file comment); never returns. Other CPUs should
+/// be stopped or idle first.
 [[noreturn]] void power_off(ExitCode code);
 
 }  // namespace abyss

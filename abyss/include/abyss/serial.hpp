@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+/// The first serial port, the console's hardware.
 namespace abyss::serial {
 
 /// Programs the UART. Safe to call again.

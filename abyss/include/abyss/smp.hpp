@@ -13,6 +13,7 @@
 
 #include <abyss/trap.hpp>
 
+/// Starting the application processors.
 namespace abyss::smp {
 
 /// Returns `bytes` of zeroed, page-aligned memory that is never freed, or nullptr.
@@ -20,6 +21,7 @@ using StackAllocator = void* (*)(std::size_t bytes);
 /// What an AP runs once it is fully set up, with interrupts off; must not return.
 using ApMain = void (*)();
 
+/// The size of the boot stack start_aps() allocates for each AP.
 inline constexpr std::size_t kKernelStackSize = 32 * 1024;
 
 /// Starts all APs; returns the number of online CPUs (including the BSP). Panics if a CPU

@@ -5,6 +5,8 @@
 
 #include <abyss/addressing.hpp>
 
+/// The kernel layer: memory, TLB, threads, synchronisation, user mode, files, pipes and
+/// processes, built on abyss.
 namespace keos {
 
 using abyss::kPageSize;

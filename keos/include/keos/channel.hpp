@@ -24,11 +24,15 @@ struct PipeEnds;
 /// Bytes a pipe holds before writers wait.
 inline constexpr std::size_t kPipeCapacity = 64 * 1024 - 256;  ///< the pipe fits in 64 KiB
 
+/// A handle to the read end of a pipe (move-only; clone() for another handle).
 class PipeReader {
  public:
+  /// Takes over `other`'s handle; `other` is left empty.
   PipeReader(PipeReader&& other) : pipe_(other.pipe_) { other.pipe_ = nullptr; }
   PipeReader(const PipeReader&) = delete;
   PipeReader& operator=(const PipeReader&) = delete;
+  /// Drops this handle; the read end closes with its last handle, and then writers fail
+  /// with kBrokenPipe.
   ~PipeReader();
   /// Another handle to this read end.
   PipeReader clone() const;
@@ -41,11 +45,15 @@ class PipeReader {
   Pipe* pipe_;
 };
 
+/// A handle to the write end of a pipe (move-only; clone() for another handle).
 class PipeWriter {
  public:
+  /// Takes over `other`'s handle; `other` is left empty.
   PipeWriter(PipeWriter&& other) : pipe_(other.pipe_) { other.pipe_ = nullptr; }
   PipeWriter(const PipeWriter&) = delete;
   PipeWriter& operator=(const PipeWriter&) = delete;
+  /// Drops this handle; the write end closes with its last handle, and then readers see
+  /// the end of the data once the pipe is drained.
   ~PipeWriter();
   /// Another handle to this write end.
   PipeWriter clone() const;
@@ -58,9 +66,10 @@ class PipeWriter {
   Pipe* pipe_;
 };
 
+/// The two ends of a new pipe, each with one handle.
 struct PipeEnds {
-  PipeReader reader;
-  PipeWriter writer;
+  PipeReader reader;  ///< the read end
+  PipeWriter writer;  ///< the write end
 };
 
 /// A new pipe's two ends, or kNoMemory.

@@ -17,8 +17,10 @@ class PageTable;
 /// What a user-memory access wants to do.
 enum class Access { kRead, kWrite };
 
+/// What a user thread runs on behalf of (see the file comment). Owned by its thread.
 class Task {
  public:
+  /// Releases the task's resources; runs after its thread is off every CPU.
   virtual ~Task() = default;
 
   /// The address space to load while the thread runs.

@@ -7,11 +7,13 @@
 /// does not expect a panic) or `test.list` to print the table.
 ///
 /// Protocol on the console, one line each (the host runner parses these):
+/// ```
 ///   @@ ktest list NAME [expect-panic=TEXT]
 ///   @@ ktest start NAME free_frames=N
 ///   @@ ktest pass NAME ms=T free_frames=N
 ///   @@ ktest fail NAME ms=T free_frames=N :: FILE:LINE: MESSAGE
 ///   @@ summary passed=N failed=M
+/// ```
 /// then the kernel powers off with ExitCode::kSuccess or kFailure. A test declared with
 /// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose report contains each " ;; "-
 /// separated piece of TEXT; the host runner checks that (the kernel cannot report after
@@ -20,11 +22,13 @@
 
 #include <cstdint>
 
+/// The in-kernel test framework.
 namespace keos::test {
 
+/// One registered test (made by KEOS_TEST and KEOS_TEST_EXPECT_PANIC).
 struct TestCase {
-  const char* name;
-  void (*body)();
+  const char* name;          ///< the test's name, as the command line selects it
+  void (*body)();            ///< the test function
   const char* expect_panic;  ///< nullptr for ordinary tests
 };
 
@@ -41,8 +45,10 @@ bool glob_match(const char* pattern, const char* name);
 
 }  // namespace keos::test
 
-// The section holds pointers, not the records: the compiler may pad or over-align records
-// placed one after another, but an array of pointers has no gaps.
+/// The machinery behind KEOS_TEST and KEOS_TEST_EXPECT_PANIC (not for direct use): declares
+/// the test function, its TestCase, and a pointer to the TestCase in `.keos_tests`. The
+/// section holds pointers, not the records: the compiler may pad or over-align records
+/// placed one after another, but an array of pointers has no gaps.
 #define KEOS_TEST_REGISTER_(name, expect)                                                         \
   static void ktest_##name();                                                                     \
   static constexpr ::keos::test::TestCase ktest_case_##name{#name, &ktest_##name, expect};        \

@@ -15,28 +15,36 @@
 
 #include <keos/result.hpp>
 
+/// The root file system and the archive format it is loaded from.
 namespace keos::fs {
 
+/// One regular file of an archive.
 struct ArchiveEntry {
-  char name[101];
+  char name[101];      ///< the file's name, NUL-terminated, without a leading "./"
   std::size_t offset;  ///< of the file's data, from the start of the archive
-  std::size_t size;
+  std::size_t size;    ///< the file's size in bytes
 };
 
+/// The list of regular files of a validated ustar archive. It owns the list, not the
+/// archive's bytes, which must outlive it.
 class Archive {
  public:
   /// Parses `size` bytes at `data`. kInvalidArgument (malformed), kNoMemory.
   static Result<Archive> parse(const std::uint8_t* data, std::size_t size);
 
+  /// Takes over `other`'s list; `other` is left empty.
   Archive(Archive&& other) : entries_(other.entries_), count_(other.count_) {
     other.entries_ = nullptr;
     other.count_ = 0;
   }
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;
+  /// Frees the list.
   ~Archive() { delete[] entries_; }
 
+  /// How many regular files the archive holds.
   std::size_t count() const { return count_; }
+  /// The `i`-th file in archive order (`i` must be below count()).
   const ArchiveEntry& entry(std::size_t i) const { return entries_[i]; }
   /// The file called `name`, or nullptr.
   const ArchiveEntry* find(const char* name) const;

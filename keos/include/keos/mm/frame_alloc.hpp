@@ -22,6 +22,7 @@ void init_frame_allocator();
 
 /// Allocates a zeroed block of 2^order frames (order 0: one 4 KiB frame).
 Result<Pa> alloc_frames(unsigned order, FrameUsage usage);
+/// Allocates one zeroed frame with one reference; kNoMemory if none is free.
 inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
   return alloc_frames(0, usage);
 }

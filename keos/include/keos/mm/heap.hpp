@@ -21,10 +21,12 @@ void* heap_alloc(std::size_t size, std::size_t align = 16);
 /// Frees memory from heap_alloc (nullptr is ignored).
 void heap_free(void* p);
 
+/// Counters of the kernel heap, for tests.
 struct HeapStats {
   std::size_t live_objects;  ///< allocations not yet freed
   std::size_t slab_pages;    ///< pages currently used by slabs
 };
+/// A snapshot of the heap's counters.
 HeapStats heap_stats();
 
 }  // namespace keos::mm

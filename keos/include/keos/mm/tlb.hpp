@@ -27,12 +27,15 @@ namespace keos {
 
 class PageTable;
 
+/// The obligation to invalidate one translation, and the frame it pointed at (see the
+/// file comment). Move-only; must be invalidate()d before it is destroyed.
 class [[nodiscard]] StaleTLBEntry {
  public:
   /// A translation of `va` in `table` that may be cached, to a frame that `page` keeps
   /// alive until invalidate().
   StaleTLBEntry(const PageTable& table, Va va, Page page)
       : table_(&table), va_(va), page_(static_cast<Page&&>(page)) {}
+  /// Takes over `other`'s obligation and frame; `other` needs nothing more.
   StaleTLBEntry(StaleTLBEntry&& other);
   StaleTLBEntry(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(const StaleTLBEntry&) = delete;
@@ -42,6 +45,7 @@ class [[nodiscard]] StaleTLBEntry {
   /// Invalidates the translation on every CPU that has the table loaded; returns the
   /// frame the translation pointed at (drop it to release that reference).
   Page invalidate();
+  /// The address whose translation is stale.
   Va va() const { return va_; }
 
  private:
@@ -53,18 +57,22 @@ class [[nodiscard]] StaleTLBEntry {
 /// Flushes every translation of `table` on every CPU that has it loaded, this one included.
 void tlb_shutdown(const PageTable& table);
 
+/// The hardware side of TLB consistency, used by StaleTLBEntry and tlb_shutdown(): the
+/// kernel's version sends IPIs (keos/src/mm/shootdown.cpp); host unit tests record the
+/// calls instead. Each function returns once every CPU concerned has done its part.
 namespace tlb {
 
-// The hardware side, used by the two above: the kernel's version sends IPIs
-// (keos/src/mm/shootdown.cpp); host unit tests record the calls instead.
+/// Invalidates the translation of `va` on every CPU that has `table` loaded.
 void invalidate_page(const PageTable& table, Va va);
 /// Invalidates `pages` pages from `va` (one round of IPIs for all of them).
 void invalidate_range(const PageTable& table, Va va, std::uint64_t pages);
+/// Flushes every translation of `table` on every CPU that has it loaded.
 void invalidate_all(const PageTable& table);
 
 /// Sets up the shootdown IPI and the spin hook (BSP, once, before the APs start).
 void init();
 
+/// Shootdown counters of one CPU (cumulative since boot).
 struct Stats {
   std::uint64_t requests_sent;      ///< shootdown requests this CPU sent (one per target CPU)
   std::uint64_t requests_answered;  ///< requests this CPU carried out

@@ -19,6 +19,7 @@
 
 namespace keos {
 
+/// One PT_LOAD segment: what to map where.
 struct ElfSegment {
   Va vaddr;                   ///< where the segment's first byte goes
   std::uint64_t memsz;        ///< bytes in memory (file bytes, then zeros)
@@ -27,11 +28,12 @@ struct ElfSegment {
   Permission permission;      ///< kUser | kRead, + kWrite, + kExecutable from p_flags
 };
 
+/// A validated executable: its entry point and its loadable segments.
 struct ElfImage {
-  static constexpr std::size_t kMaxSegments = 16;
-  Va entry;
-  ElfSegment segments[kMaxSegments];
-  std::size_t segment_count;
+  static constexpr std::size_t kMaxSegments = 16;  ///< more PT_LOAD segments are kNoExec
+  Va entry;                           ///< where the program starts
+  ElfSegment segments[kMaxSegments];  ///< the PT_LOAD segments, in file order
+  std::size_t segment_count;          ///< valid entries of `segments`
 };
 
 /// The size of the ELF header, and the most bytes parse_elf() needs at the start of a file

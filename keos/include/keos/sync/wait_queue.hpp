@@ -1,8 +1,10 @@
 /// \file
 /// WaitQueue: threads sleeping until a condition holds.
 ///
+/// ```{.cpp}
 ///   queue.wait_until([&] { return state.lock()->ready; });   // sleeps until true
 ///   { state.lock()->ready = true; }  queue.wake_all();        // elsewhere
+/// ```
 ///
 /// The condition is checked with the queue's lock held, after the waiter is on the queue,
 /// so a wake-up between the check and the sleep is never lost; wake-ups may be spurious
@@ -20,8 +22,11 @@ class Thread;
 /// Whether kill() ends a wait early.
 enum class Wakeup { kReadyOrKilled, kOnlyWhenReady };
 
+/// A queue of sleeping threads (see the file comment). Safe from any CPU; wake_one() and
+/// wake_all() may be called from interrupt handlers.
 class WaitQueue {
  public:
+  /// An empty queue.
   constexpr WaitQueue() = default;
   WaitQueue(const WaitQueue&) = delete;
   WaitQueue& operator=(const WaitQueue&) = delete;

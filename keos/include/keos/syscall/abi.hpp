@@ -27,9 +27,12 @@ enum class Sys : std::uint64_t {
   kGetPhys = 0x81,
 };
 
+/// A view of the saved registers of one system call (see the file comment).
 class SyscallAbi {
  public:
+  /// Views `regs`, which must outlive the SyscallAbi.
   explicit SyscallAbi(Registers& regs) : regs_(regs) {}
+  /// The system-call number (rax; see Sys).
   std::uint64_t number() const { return regs_.rax; }
   /// Argument `i` (0 .. 5).
   std::uint64_t arg(int i) const {
@@ -47,6 +50,7 @@ class SyscallAbi {
     regs_.rax = result.is_ok() ? result.value()
                                : static_cast<std::uint64_t>(-errno_of(result.error()));
   }
+  /// The registers themselves (fork copies them).
   Registers& registers() { return regs_; }
 
  private:

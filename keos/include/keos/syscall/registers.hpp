@@ -12,6 +12,7 @@
 
 namespace keos {
 
+/// The saved user registers; see abyss::TrapFrame for the fields.
 using Registers = abyss::TrapFrame;
 
 /// Fresh user registers: RIP = `entry`, RSP = `stack`, RFLAGS = 0x202 (interrupts on),
@@ -22,8 +23,9 @@ Registers user_registers(Va entry, Va stack);
 /// through the task: by a system call that ends the thread, or a fault that kills it.
 [[noreturn]] void launch(const Registers& regs);
 
-/// Sets up `syscall` (MSRs) and the ring-3 exception path on this CPU / at boot.
+/// Sets up the `syscall` instruction (its MSRs) on the calling CPU; every CPU, at boot.
 void init_user_mode_this_cpu();
+/// Installs the ring-3 exception path (the user-exception hook); once, at boot.
 void init_user_mode();
 
 }  // namespace keos

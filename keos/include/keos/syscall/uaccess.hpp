@@ -18,7 +18,11 @@
 
 namespace keos {
 
+/// Copies `len` bytes from user address `src` into kernel buffer `dst`; kBadAddress (see
+/// the file comment). After an error `dst` may hold part of the data.
 Result<void> copy_from_user(void* dst, Va src, std::size_t len);
+/// Copies `len` bytes from kernel buffer `src` to user address `dst`; kBadAddress (see
+/// the file comment). After an error part of the data may have been written.
 Result<void> copy_to_user(Va dst, const void* src, std::size_t len);
 /// Copies a NUL-terminated string of at most `cap - 1` characters into `dst`; returns its
 /// length. kNameTooLong if no NUL comes within `cap` bytes.

@@ -213,6 +213,15 @@ Result<void> init() {
   return Ok();
 }
 
+Result<void> prepare_tables(Va va, std::uint64_t len) {
+  constexpr std::uint64_t kLeafTableSpan = kPageSize * 512;  // one last-level table maps 2 MiB
+  for (std::uint64_t off = 0; off < len; off += kLeafTableSpan) {
+    KASSERT(in_region(va + off));
+    TRY(find_leaf(abyss::kernel_page_table_root(), va + off, Missing::kCreate, kKernelTableFlags));
+  }
+  return Ok();
+}
+
 Result<void> map_page(Va va, Page page) {
   KASSERT(in_region(va));
   Pte* entry = TRY(find_leaf(abyss::kernel_page_table_root(), va, Missing::kCreate,

@@ -19,9 +19,28 @@ Err invalid() { return Err(KernelError::kInvalidArgument); }
 int as_fd(std::uint64_t raw) { return static_cast<int>(static_cast<std::int64_t>(raw)); }
 
 // A bounce buffer on the heap (kernel stacks are small).
-struct Bounce {
-  std::uint8_t* data = new (std::nothrow) std::uint8_t[kChunk];
-  ~Bounce() { delete[] data; }
+// The kernel buffer a read or write moves its bytes through. A short transfer uses a
+// buffer on the kernel stack, so that the short writes programs make all the time (a line
+// of output, a byte into a pipe) never fail for lack of heap memory; a longer one takes a
+// kChunk heap buffer and moves the bytes a chunk at a time. `data` is nullptr if that
+// allocation failed.
+class Bounce {
+ public:
+  explicit Bounce(std::uint64_t len)
+      : data(len <= kInline ? inline_ : new (std::nothrow) std::uint8_t[kChunk]),
+        size(len <= kInline ? kInline : kChunk) {}
+  ~Bounce() {
+    if (data != inline_) delete[] data;
+  }
+  Bounce(const Bounce&) = delete;
+  Bounce& operator=(const Bounce&) = delete;
+
+  std::uint8_t* const data;
+  const std::size_t size;
+
+ private:
+  static constexpr std::size_t kInline = 256;
+  std::uint8_t inline_[kInline];
 };
 
 }  // namespace
@@ -55,11 +74,11 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       Va buf(abi.arg(1));
       std::uint64_t len = abi.arg(2);
       if (!access_ok(buf, len, Access::kWrite)) return fault();
-      Bounce bounce;
+      Bounce bounce(len);
       if (bounce.data == nullptr) return Err(KernelError::kNoMemory);
       std::uint64_t done = 0;
       do {
-        std::size_t want = len - done < kChunk ? len - done : kChunk;
+        std::size_t want = len - done < bounce.size ? len - done : bounce.size;
         std::size_t got = TRY(file->read(bounce.data, want));
         if (got != 0) TRY(copy_to_user(buf + done, bounce.data, got));
         done += got;
@@ -73,11 +92,11 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       Va buf(abi.arg(1));
       std::uint64_t len = abi.arg(2);
       if (!access_ok(buf, len, Access::kRead)) return fault();
-      Bounce bounce;
+      Bounce bounce(len);
       if (bounce.data == nullptr) return Err(KernelError::kNoMemory);
       std::uint64_t done = 0;
       do {
-        std::size_t want = len - done < kChunk ? len - done : kChunk;
+        std::size_t want = len - done < bounce.size ? len - done : bounce.size;
         if (want != 0) TRY(copy_from_user(bounce.data, buf + done, want));
         std::size_t put = TRY(file->write(bounce.data, want));
         done += put;

@@ -35,12 +35,15 @@ void give_slot(std::uint32_t slot) {
 std::uint64_t slot_base(std::uint32_t slot) { return kernel_vm::kBase + slot * kSlotSize; }
 
 // Freed stacks wait here, still mapped, for the next thread: unmapping a kernel stack
-// costs a shootdown on every CPU. The pool is filled at boot, so it is always full when
-// no thread is running and free-frame counts before and after a test agree.
+// costs a shootdown on every CPU. The pool is filled at boot, and a freed stack joins it
+// only while no more than kPoolSize stacks are mapped in all: so however many threads a
+// test ran at once, the frames held by stacks (pooled or in use) afterwards are what they
+// were before, and free-frame counts before and after a test agree.
 constexpr std::uint32_t kPoolSize = 32;
-abyss::SpinLock g_pool_lock;  // guards g_pool and g_pooled
+abyss::SpinLock g_pool_lock;  // guards g_pool, g_pooled and g_mapped
 std::uint32_t g_pool[kPoolSize];
 std::uint32_t g_pooled = 0;
+std::uint32_t g_mapped = 0;  // stacks mapped: pooled or in use
 
 std::uint32_t slot_of(Va bottom) {
   return static_cast<std::uint32_t>((bottom.value() - kernel_vm::kBase) / kSlotSize);
@@ -75,7 +78,10 @@ Result<KernelStack> KernelStack::create() {
     abyss::SpinLockGuard guard(g_pool_lock);
     if (g_pooled != 0) return stack_in(g_pool[--g_pooled]);
   }
-  return map_new_stack();
+  KernelStack stack = TRY(map_new_stack());
+  abyss::SpinLockGuard guard(g_pool_lock);
+  ++g_mapped;
+  return stack;
 }
 
 void KernelStack::release() {
@@ -84,10 +90,11 @@ void KernelStack::release() {
   bottom = top = Va(0);
   {
     abyss::SpinLockGuard guard(g_pool_lock);
-    if (g_pooled < kPoolSize) {
+    if (g_mapped <= kPoolSize) {
       g_pool[g_pooled++] = slot;
       return;
     }
+    --g_mapped;
   }
   KernelStack stack = stack_in(slot);
   kernel_vm::unmap_pages(stack.bottom, kKernelStackSize / kPageSize);
@@ -95,9 +102,14 @@ void KernelStack::release() {
 }
 
 Result<void> KernelStack::fill_pool() {
+  // The page tables of every slot exist from now on: a test that runs many threads at
+  // once must not leave new page-table pages behind.
+  TRY(kernel_vm::prepare_tables(Va(kernel_vm::kBase), std::uint64_t{kSlots} * kSlotSize));
   for (std::uint32_t i = 0; i < kPoolSize; ++i) {
     KernelStack stack = TRY(map_new_stack());
-    stack.release();
+    abyss::SpinLockGuard guard(g_pool_lock);
+    ++g_mapped;
+    g_pool[g_pooled++] = slot_of(stack.bottom);
   }
   return Ok();
 }

@@ -22,7 +22,8 @@ struct KernelStack {
   Va bottom;  // lowest mapped byte; Va(0) for a boot stack we did not allocate
   Va top;
   static Result<KernelStack> create();
-  /// Gives the stack back (to a pool of mapped stacks, or unmapped if the pool is full).
+  /// Gives the stack back (to a pool of mapped stacks, or unmapped if more than the
+  /// pool's size are mapped).
   void release();
   /// Fills the pool of free stacks (at boot).
   static Result<void> fill_pool();

@@ -126,6 +126,10 @@ inline constexpr std::uint64_t kSize = 1ull << 39;
 
 /// Creates the region's top-level table (BSP, before any PageTable is created).
 Result<void> init();
+/// Creates every page-table page that mappings in [va, va + len) of the region need, so
+/// that map_page() there allocates none: the frames a region's tables take then do not
+/// depend on how much of it was ever in use.
+Result<void> prepare_tables(Va va, std::uint64_t len);
 /// Maps `page` read-write, not executable, at `va` in the region.
 Result<void> map_page(Va va, Page page);
 /// Removes `pages` mappings from `va`, invalidates them on every CPU in one round, then

@@ -12,6 +12,15 @@ TEST ?=
 TESTS ?= $(TEST)
 KVM ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# make grade: a student's tree, archive or fork.cpp; or a directory of them (bulk, CSV).
+SUBMISSION ?=
+SUBMISSIONS ?=
+REPEAT ?=
+TIMEOUT_SCALE ?=
+GRADE_ARGS ?=
+# make gdb: GDB_ARGS="-batch -ex 'info registers'" adds GDB arguments; run.py reads them
+# from the environment (make exports command-line variables), so no shell sees them: write
+# $$ for a GDB $ (`-ex 'p $$pc'`).
 
 BUILD := build
 PYTHON := python3
@@ -70,7 +79,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade handout clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -175,7 +184,22 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
 gdb: $(ISO) | gdb-tools
-	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF)
+	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC)
+
+# The autograder (grader/grade.py; docs/grading.md). Grades $(ISO) (SOLUTION=1: the
+# reference solution), or a submission built on a pristine copy of the skeleton (the
+# student kernel is built first: its objects seed the submission's build).
+GRADE_FLAGS = --rubric $(PROJECT3_RUBRIC) --jobs $(JOBS) $(if $(KVM),--kvm) \
+  $(if $(TESTS),--tests '$(TESTS)') $(if $(REPEAT),--repeat $(REPEAT)) \
+  $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE)) $(GRADE_ARGS)
+
+grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
+	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
+	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
+
+# The student handout: the tree without staff-only material (grader/staff_only.txt).
+handout:
+	$(PYTHON) grader/handout.py --out $(BUILD)/handout.tar.gz
 
 gdb-tools:
 	@scripts/setup.sh gdb

@@ -22,6 +22,7 @@ missing (never started). Python standard library only.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 # QEMU exits with (code << 1) | 1 for a write of `code` to the isa-debug-exit port.
 EXIT_SUCCESS = (0x10 << 1) | 1
@@ -304,3 +306,39 @@ def _judge_expected_panic(result: BootResult, name: str, text: str) -> tuple[str
     if result.exit_status != EXIT_PANIC:
         problems.append(f"QEMU exit status {result.exit_status}, expected {EXIT_PANIC}")
     return ("fail", "; ".join(problems)) if problems else ("pass", "")
+
+
+def kvm_usable() -> bool:
+    """True if this user can open /dev/kvm (QEMU's -enable-kvm would work)."""
+    return os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+def list_tests(iso: str, mem: str = "512M", timeout: float = 120.0, kvm: bool = False,
+               log_path: str | None = None) -> BootResult:
+    """Boots `iso` with `test.list`: its `listed` field holds every test (name and
+    expected-panic text or None), empty if the kernel could not list them."""
+    return run(Boot(iso, ncpu=1, mem=mem, cmdline="test.list quiet", timeout=timeout,
+                    kvm=kvm, log_path=log_path))
+
+
+def run_all(boots: Sequence[Boot], jobs: int,
+            on_start: Callable[[int], None] | None = None,
+            on_done: Callable[[int, BootResult], None] | None = None) -> list[BootResult]:
+    """Runs every boot, at most `jobs` at a time (each its own QEMU: nothing is shared),
+    and returns their results in the order of `boots`. `on_start(i)` and
+    `on_done(i, result)` are called as boot i starts and ends (from worker threads, one
+    at a time)."""
+    lock = threading.Lock()
+
+    def one(i: int) -> BootResult:
+        if on_start is not None:
+            with lock:
+                on_start(i)
+        result = run(boots[i])
+        if on_done is not None:
+            with lock:
+                on_done(i, result)
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, range(len(boots))))

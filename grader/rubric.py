@@ -7,8 +7,11 @@ group, with which timeout, CPU count and memory.
 
 A group's points are shared equally by its tests. A test key may be a glob (`sys_*`),
 expanded against the tests the kernel lists; a key that matches no test is an error, so a
-typo cannot silently drop a test. Groups with 0 points are regression tests: provided code
-that the student's skeleton already passes. Python standard library only.
+typo cannot silently drop a test, and so is an override other than timeout, cpu and mem.
+Groups with 0 points are regression tests: provided code that the student's skeleton
+already passes. A group with points but no tests yet counts for nothing (`empty_groups`),
+so the maximum score is the sum of the groups that have tests. Python standard library
+only.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import fnmatch
 import json
 from dataclasses import dataclass
+
+SETTINGS = ("timeout", "cpu", "mem")
 
 
 @dataclass
@@ -43,6 +48,11 @@ class Rubric:
     whitelist: list[str]
     groups: dict[str, float]  # group -> points
     tests: list[RubricTest]
+    project: str = ""
+
+    def group_sizes(self) -> dict[str, int]:
+        """How many tests each group has."""
+        return {g: sum(t.group == g for t in self.tests) for g in self.groups}
 
     def names(self, graded: bool | None = None) -> list[str]:
         return [t.name for t in self.tests if graded is None or t.graded == graded]
@@ -50,21 +60,52 @@ class Rubric:
     def find(self, name: str) -> RubricTest | None:
         return next((t for t in self.tests if t.name == name), None)
 
+    @property
+    def empty_groups(self) -> list[str]:
+        """Groups that carry points but have no test (yet): they count for nothing."""
+        with_tests = {t.group for t in self.tests}
+        return [g for g, p in self.groups.items() if p > 0 and g not in with_tests]
 
-def load(path: str, listed: list[str]) -> Rubric:
-    """Reads the rubric at `path` and expands its test keys against `listed`."""
-    with open(path) as f:
-        data = json.load(f)
+    @property
+    def max_score(self) -> float:
+        """The most a submission can score: the points of every group that has tests."""
+        with_tests = {t.group for t in self.tests}
+        return sum(p for g, p in self.groups.items() if g in with_tests)
+
+    def select(self, globs: list[str] | None, graded_only: bool = False) -> list[RubricTest]:
+        """The tests matching any of `globs` (all if None or empty), in rubric order."""
+        return [t for t in self.tests
+                if (not globs or any(fnmatch.fnmatchcase(t.name, g) for g in globs))
+                and (t.graded or not graded_only)]
+
+
+def load(path: str, listed: list[str] | None) -> Rubric:
+    """Reads the rubric at `path` and expands its test keys against `listed`. With
+    `listed` None (no kernel to ask), every key is taken as a test name as it is."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise RubricError(f"{path}: {e}") from None
     defaults = {"timeout": 30, "cpu": 4, "mem": "512M", **data.get("defaults", {})}
     groups: dict[str, float] = {}
     tests: list[RubricTest] = []
     seen: dict[str, str] = {}
     for group, spec in data.get("rubrics", {}).items():
         points = float(spec.get("points", 0))
+        if points < 0:
+            raise RubricError(f"{path}: rubric '{group}' has negative points")
         groups[group] = points
         members: list[tuple[str, dict]] = []
         for key, overrides in spec.get("tests", {}).items():
-            matched = [n for n in listed if fnmatch.fnmatchcase(n, key)]
+            unknown = sorted(set(overrides) - set(SETTINGS))
+            if unknown:
+                raise RubricError(f"{path}: test '{key}' in '{group}' has unknown settings "
+                                  f"{', '.join(unknown)} (known: {', '.join(SETTINGS)})")
+            if listed is None:
+                matched = [key]
+            else:
+                matched = [n for n in listed if fnmatch.fnmatchcase(n, key)]
             if not matched:
                 raise RubricError(f"{path}: rubric '{group}' names '{key}', "
                                   "which matches no kernel test")
@@ -79,4 +120,5 @@ def load(path: str, listed: list[str]) -> Rubric:
             settings = {**defaults, **overrides}
             tests.append(RubricTest(name, group, share, float(settings["timeout"]),
                                     int(settings["cpu"]), str(settings["mem"])))
-    return Rubric(path, list(data.get("whitelist", [])), groups, tests)
+    return Rubric(path, list(data.get("whitelist", [])), groups, tests,
+                  str(data.get("project", "")))

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import tarfile
 import tempfile
 import socket
 import subprocess
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktest  # noqa: E402
@@ -92,26 +92,97 @@ def run_program(args, boot: ktest.Boot) -> int:
     return 1
 
 
-def run_gdb(args, boot: ktest.Boot) -> int:
-    boot.gdb_port = free_port()
-    boot.timeout = 24 * 3600
-    script = os.path.join("build", "gdbinit")
-    with open(script, "w") as f:
-        f.write("set pagination off\n")
-        f.write("set architecture i386:x86-64\n")
-        f.write(f"file {args.elf}\n")
-        f.write(f"target remote 127.0.0.1:{boot.gdb_port}\n")
-    log = os.path.join("build", "gdb-serial.log")
-    print(f"run: kernel console in {log} (tail -f it); GDB script {script}")
-    out = open(log, "w")
-    qemu = threading.Thread(target=ktest.run, args=(boot,),
-                            kwargs={"echo": lambda line: (out.write(line + "\n"), out.flush())},
-                            daemon=True)
-    qemu.start()
+def user_program_of(test: str, sources: str = os.path.join("grader", "tests")) -> str | None:
+    """The user program a kernel test runs: the first `.program = "NAME"` in the test's
+    registration or body (KEOS_USER_TEST(test, .program = "NAME", ...)), or None."""
+    start = re.compile(r"KEOS_(?:USER_)?TEST(?:_EXPECT_PANIC)?\(\s*" + re.escape(test) + r"\b")
+    next_test = re.compile(r"\bKEOS_(?:USER_)?TEST(?:_EXPECT_PANIC)?\(")
+    for dirpath, _, filenames in sorted(os.walk(sources)):
+        for name in sorted(filenames):
+            if not name.endswith(".cpp"):
+                continue
+            with open(os.path.join(dirpath, name), errors="replace") as f:
+                text = f.read()
+            m = start.search(text)
+            if m is None:
+                continue
+            end = next_test.search(text, m.end())
+            body = text[m.end():end.start() if end else len(text)]
+            prog = re.search(r"\.program\s*=\s*\"([^\"]+)\"", body)
+            return prog.group(1) if prog else None
+    return None
+
+
+def gdb_script(path: str, elf: str, port: int, program_elf: str | None) -> None:
+    """The GDB script of `make gdb`: symbols, the connection, stops at a panic."""
+    lines = [
+        "set pagination off",
+        "set confirm off",
+        "set architecture i386:x86-64",
+        f"file {elf}",
+    ]
+    if program_elf:
+        # A static user program linked at its own addresses (userland/user.ld).
+        lines.append(f"add-symbol-file {program_elf}")
+    lines += [
+        f"target remote 127.0.0.1:{port}",
+        # Hardware breakpoints: they survive GRUB loading the kernel over memory (KVM).
+        "hbreak abyss::panic",
+        "hbreak abyss::panic_trap",
+    ]
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def apply_rubric_settings(args, boot: ktest.Boot) -> None:
+    """A test of the rubric runs under GDB with its graded CPU count and memory."""
+    names = args.tests.replace(",", " ").split()
+    if not args.rubric or len(names) != 1 or not os.path.exists(args.rubric):
+        return
+    import rubric as rubric_mod
     try:
-        return subprocess.call(["gdb", "-q", "-x", script])
-    finally:
-        subprocess.call(["pkill", "-f", f"tcp:127.0.0.1:{boot.gdb_port}"])
+        test = rubric_mod.load(args.rubric, None).find(names[0])
+    except rubric_mod.RubricError:
+        return
+    if test is not None:
+        boot.ncpu, boot.mem = test.cpu, test.mem
+        boot.cmdline += f" expect_cpus={test.cpu}"
+
+
+def run_gdb(args, boot: ktest.Boot) -> int:
+    """QEMU waits for GDB; GDB starts with the kernel's symbols and, for a test that runs
+    a user program, the program's. The kernel console goes to build/gdb/serial.log."""
+    apply_rubric_settings(args, boot)
+    boot.gdb_port = free_port()
+    names = args.tests.replace(",", " ").split()
+    program = args.prog or (user_program_of(names[0]) if len(names) == 1 else None)
+    program_elf = os.path.join("build", "userland", "bin", program) if program else None
+    if program_elf and not os.path.exists(program_elf):
+        print(f"run: no {program_elf} (a program of the root file system without debug "
+              "information?): only the kernel's symbols are loaded", file=sys.stderr)
+        program_elf = None
+    label = names[0] if len(names) == 1 else "kernel"
+    script = os.path.join("build", "gdb", f"{label}.gdb")
+    gdb_script(script, args.elf, boot.gdb_port, program_elf)
+    log = os.path.join("build", "gdb", "serial.log")
+    print(f"run: {boot.ncpu} CPUs, {boot.mem}; kernel console in {log} (tail -f it); "
+          f"GDB script {script}" + (f"; user program {program_elf}" if program_elf else ""),
+          file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="keos-gdb-") as tmp:
+        if args.prog:
+            add_program_files(args, boot, tmp)
+        cmdline_file = os.path.join(tmp, "cmdline")
+        with open(cmdline_file, "w") as f:
+            f.write(boot.cmdline)
+        with open(log, "w") as out:
+            qemu = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        try:
+            return subprocess.call(["gdb", "-q", "-x", script] + shlex.split(args.gdb_args))
+        finally:
+            qemu.kill()
+            qemu.wait()
 
 
 def main() -> int:
@@ -124,6 +195,10 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--kvm", action="store_true")
     parser.add_argument("--gdb", action="store_true")
+    parser.add_argument("--gdb-args", default=os.environ.get("GDB_ARGS", ""),
+                        help="more GDB arguments, shell words (default: $GDB_ARGS)")
+    parser.add_argument("--rubric", default="",
+                        help="under --gdb, a rubric test runs with its CPUs and memory")
     parser.add_argument("--elf", required=False, default=os.path.join("build", "kernel-student.elf"))
     parser.add_argument("--prog", default="", help="run this user program instead of tests")
     parser.add_argument("--args", default="", help="its arguments (shell words)")

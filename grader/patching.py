@@ -1,0 +1,82 @@
+"""Applies a unified diff (the `diff -u` format) to one file's text, strictly: every hunk's
+context and removed lines must be found as they are, or the patch fails. Used for the
+deliberately broken solutions (grader/broken/*.patch, staff only), which prove that the
+grader can fail a wrong fork. Lines before the first `---` are a free-form header; a
+header line `# Must lose: a, b` names tests the broken code must not pass.
+Python standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+class PatchError(Exception):
+    pass
+
+
+def header(patch: str) -> list[str]:
+    """The lines before the diff proper, without their leading `# `."""
+    out = []
+    for line in patch.splitlines():
+        if line.startswith("--- "):
+            break
+        out.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+    return out
+
+
+def must_lose(patch: str) -> list[str]:
+    """The tests named on `Must lose:` header lines."""
+    names: list[str] = []
+    for line in header(patch):
+        if line.lower().startswith("must lose:"):
+            names += [n.strip() for n in line.split(":", 1)[1].split(",") if n.strip()]
+    return names
+
+
+def _hunks(patch: str) -> list[tuple[int, list[str], list[str]]]:
+    """(first old line, old lines, new lines) of each hunk."""
+    hunks = []
+    lines = patch.splitlines()
+    i = 0
+    while i < len(lines) and not lines[i].startswith("--- "):
+        i += 1
+    if i == len(lines):
+        raise PatchError("no '---' line: not a unified diff")
+    for line in lines[i:]:
+        m = _HUNK.match(line)
+        if m:
+            hunks.append((int(m.group(1)), [], []))
+        elif not hunks or line.startswith(("--- ", "+++ ", "\\")):
+            continue
+        elif line.startswith(" ") or line == "":
+            hunks[-1][1].append(line[1:])
+            hunks[-1][2].append(line[1:])
+        elif line.startswith("-"):
+            hunks[-1][1].append(line[1:])
+        elif line.startswith("+"):
+            hunks[-1][2].append(line[1:])
+    if not hunks:
+        raise PatchError("no hunk")
+    return hunks
+
+
+def apply(text: str, patch: str) -> str:
+    """`text` with `patch` applied. A hunk is looked for at its line number (shifted by
+    the hunks before it), else anywhere, but it must match exactly and only once."""
+    lines = text.split("\n")
+    offset = 0
+    for number, old, new in _hunks(patch):
+        at = number - 1 + offset
+        if lines[at:at + len(old)] != old:
+            places = [k for k in range(len(lines) - len(old) + 1)
+                      if lines[k:k + len(old)] == old]
+            if len(places) != 1:
+                what = "nowhere" if not places else f"{len(places)} times"
+                raise PatchError(f"the hunk at line {number} matches {what}")
+            at = places[0]
+        lines[at:at + len(old)] = new
+        offset = at + len(new) - (number - 1) - len(old)
+    return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""Unit tests of the grader's judging, timeouts and GDB helpers (python3 -m unittest)."""
+
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grade  # noqa: E402
+import ktest  # noqa: E402
+import rubric as rubric_mod  # noqa: E402
+import run  # noqa: E402
+
+TEST = rubric_mod.RubricTest("cow_data", "copy-on-write", 5.0, 30.0, 4, "512M")
+
+
+def boot(lines, exit_status=ktest.EXIT_SUCCESS, timed_out=False, timeout=80.0):
+    r = ktest.BootResult(ktest.Boot("x.iso", timeout=timeout), lines, exit_status,
+                         timed_out, 2.0, 1.0)
+    ktest.parse(r)
+    return r
+
+
+START = ["@@ boot cpus=4 ms=500", "@@ ktest start cow_data free_frames=100"]
+PANIC = [
+    "@@ panic cpu=1",
+    "KERNEL PANIC on cpu 1: page fault in kernel mode at address 0x0000000000000008",
+    "  in thread 'cow' (id 7)",
+    "  vector 14 (page fault), error code 0x0",
+    "  RIP 0xffffff0000113825  CS  0x0008  RFLAGS 0x00000202",
+    "  RAX 0x00000000dead0000  RBX 0x0000000000000010  RCX 0x000000003b9aca00",
+    "  R13 0xffffff000038d080  R14 0x0000000000000000  R15 0xffffff00001459e0",
+    "backtrace:",
+    "  #0  0xffffff0000101000  keos::LazyPager::do_copy_on_write(...)+0x4",
+    "  #1  0xffffff0000102000  keos::LazyPager::handle_page_fault(...)+0x80",
+    "@@ panic-end",
+]
+
+
+class JudgeTest(unittest.TestCase):
+    def test_pass(self):
+        r = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=100",
+                          "@@ summary passed=1 failed=0"])
+        self.assertEqual(grade.judge(TEST, r, None), ("pass", "", []))
+
+    def test_a_failed_user_program_shows_its_assertion(self):
+        r = boot(START + [
+            "@@ out 1 start\\n",
+            "@@ out 1 User process ABORT at cow_data.c:31 in main(): assertion `x == 2' "
+            "failed.\\n",
+            "@@ ktest fail cow_data ms=3 free_frames=100 :: grader/tests/support/"
+            "user_test.cpp:140: cow_data exited with 1, expected 0; its last output: "
+            "\"start\"",
+        ], exit_status=ktest.EXIT_FAILURE)
+        verdict, reason, details = grade.judge(TEST, r, None)
+        self.assertEqual(verdict, "fail")
+        self.assertEqual(reason, "cow_data exited with 1, expected 0; its last output: "
+                                 "\"start\"")
+        self.assertEqual(details, ["user program: User process ABORT at cow_data.c:31 in "
+                                   "main(): assertion `x == 2' failed."])
+
+    def test_a_kernel_test_failure_keeps_its_place(self):
+        r = boot(START + ["@@ ktest fail cow_data ms=3 free_frames=100 :: "
+                          "grader/tests/cow_kernel.cpp:79: stdout differs at line 2: "
+                          "expected \"a\", got \"b\""], exit_status=ktest.EXIT_FAILURE)
+        verdict, reason, _ = grade.judge(TEST, r, None)
+        self.assertEqual((verdict, reason), ("fail", "grader/tests/cow_kernel.cpp:79: stdout "
+                                                     "differs at line 2: expected \"a\", got \"b\""))
+
+    def test_a_panic_gives_its_message_and_backtrace_without_registers(self):
+        r = boot(START + PANIC, exit_status=ktest.EXIT_PANIC)
+        verdict, reason, details = grade.judge(TEST, r, None)
+        self.assertEqual(verdict, "panic")
+        self.assertEqual(reason, "page fault in kernel mode at address 0x0000000000000008")
+        self.assertEqual(details, [
+            "in thread 'cow' (id 7)", "vector 14 (page fault), error code 0x0", "backtrace:",
+            "#0  0xffffff0000101000  keos::LazyPager::do_copy_on_write(...)+0x4",
+            "#1  0xffffff0000102000  keos::LazyPager::handle_page_fault(...)+0x80"])
+
+    def test_a_panic_before_or_after_the_test(self):
+        early = boot(["@@ boot cpus=4 ms=500"] + PANIC, exit_status=ktest.EXIT_PANIC)
+        verdict, reason, _ = grade.judge(TEST, early, None)
+        self.assertEqual(verdict, "panic")
+        self.assertTrue(reason.startswith("before the test started: page fault"))
+        late = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=100"] + PANIC,
+                    exit_status=ktest.EXIT_PANIC)
+        verdict, reason, _ = grade.judge(TEST, late, None)
+        self.assertEqual(verdict, "panic")
+        self.assertTrue(reason.startswith("after the test ended"))
+
+    def test_not_implemented(self):
+        r = boot(START + ["@@ todo fork_child_registers at project3/fork.cpp:101"] + PANIC,
+                 exit_status=ktest.EXIT_PANIC)
+        self.assertEqual(grade.judge(TEST, r, None)[:2],
+                         ("todo", "not implemented: fork_child_registers "
+                                  "(project3/fork.cpp:101)"))
+
+    def test_timeout_and_leak(self):
+        r = boot(START + ["[cpu1] still copying", "@@ out 1 round 7\\n"], exit_status=None,
+                 timed_out=True, timeout=80)
+        verdict, reason, details = grade.judge(TEST, r, None)
+        self.assertEqual(verdict, "timeout")
+        self.assertEqual(reason, "no result within 80 s (the test started but did not finish)")
+        self.assertEqual(details, ["last console line: [cpu1] still copying",
+                                   "last output: round 7"])
+        leak = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=97"])
+        self.assertEqual(grade.judge(TEST, leak, None)[0], "leak")
+
+    def test_the_wrong_number_of_cpus_fails(self):
+        r = boot(["@@ boot cpus=2 ms=500", "@@ ktest start cow_data free_frames=1",
+                  "@@ ktest pass cow_data ms=3 free_frames=1"])
+        verdict, reason, _ = grade.judge(TEST, r, None)
+        self.assertEqual(verdict, "fail")
+        self.assertIn("booted 2 CPUs", reason)
+
+
+class RepeatTest(unittest.TestCase):
+    def test_every_run_must_pass_and_the_first_failure_explains(self):
+        runs = [("pass", "", [], "a.1.log", 1.0), ("timeout", "slow", [], "a.2.log", 9.0),
+                ("fail", "bad", [], "a.3.log", 2.0)]
+        r = grade._combine(TEST, runs)
+        self.assertEqual((r.verdict, r.reason, r.log, r.time_s), ("timeout", "slow",
+                                                                  "a.2.log", 9.0))
+        self.assertEqual(r.runs, ["pass", "timeout", "fail"])
+        self.assertTrue(r.flaky)
+        one = grade._combine(TEST, [("pass", "", [], "a.log", 1.0)])
+        self.assertEqual((one.verdict, one.runs, one.score), ("pass", [], 5.0))
+
+
+class OptionsTest(unittest.TestCase):
+    def test_timeouts_scale_without_kvm(self):
+        tcg = grade.Options(kvm=False, timeout_scale=1.5)
+        self.assertEqual(tcg.boot_timeout(TEST),
+                         (30 + grade.BOOT_ALLOWANCE_S) * grade.TCG_SLOWDOWN * 1.5)
+        self.assertEqual(grade.Options(kvm=True).boot_timeout(TEST),
+                         30 + grade.BOOT_ALLOWANCE_S)
+
+    def test_globs_and_names(self):
+        self.assertEqual(grade.split_globs("cow_*, fork_basic  sys_*"),
+                         ["cow_*", "fork_basic", "sys_*"])
+        self.assertEqual(grade.submission_name("alice.tar.gz"), "alice")
+        self.assertEqual(grade.submission_name("bob_fork.cpp"), "bob_fork")
+        self.assertEqual(grade.submission_name("carol"), "carol")
+
+
+class GdbTest(unittest.TestCase):
+    def test_the_user_program_of_a_test(self):
+        tmp = tempfile.mkdtemp(prefix="keos-gdb-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        with open(os.path.join(tmp, "fork.cpp"), "w") as f:
+            f.write('KEOS_USER_TEST(fork_basic, .program = "fork_basic", .exit_code = 0)\n'
+                    'KEOS_USER_TEST(fork_regs2,\n    .program = "regs", .args = {"regs"})\n'
+                    'KEOS_TEST(cow_nomem) {\n  grader::UserTestSpec spec{.program = "cow_oom"};\n'
+                    '}\nKEOS_TEST(cow_kernel_only) { }\n'
+                    'KEOS_TEST(other) { spec{.program = "x"}; }\n')
+        self.assertEqual(run.user_program_of("fork_basic", tmp), "fork_basic")
+        self.assertEqual(run.user_program_of("fork_regs2", tmp), "regs")
+        self.assertEqual(run.user_program_of("cow_nomem", tmp), "cow_oom")
+        self.assertIsNone(run.user_program_of("cow_kernel_only", tmp))
+        self.assertIsNone(run.user_program_of("fork", tmp))  # a prefix is not a name
+
+    def test_the_gdb_script(self):
+        tmp = tempfile.mkdtemp(prefix="keos-gdb-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        path = os.path.join(tmp, "t.gdb")
+        run.gdb_script(path, "build/kernel-student.elf", 1234, "build/userland/bin/fork_basic")
+        with open(path) as f:
+            text = f.read()
+        self.assertIn("file build/kernel-student.elf\n", text)
+        self.assertIn("add-symbol-file build/userland/bin/fork_basic\n", text)
+        self.assertIn("target remote 127.0.0.1:1234\n", text)
+
+
+if __name__ == "__main__":
+    unittest.main()

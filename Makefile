@@ -18,6 +18,9 @@ SUBMISSIONS ?=
 REPEAT ?=
 TIMEOUT_SCALE ?=
 GRADE_ARGS ?=
+# make run and make gdb: QEMU_ARGS="-d int,cpu_reset -D build/qemu.log" adds QEMU arguments
+# (docs/debugging.md); run.py reads it from the environment, like GDB_ARGS.
+QEMU_ARGS ?=
 # make gdb: GDB_ARGS="-batch -ex 'info registers'" adds GDB arguments; run.py reads them
 # from the environment (make exports command-line variables), so no shell sees them: write
 # $$ for a GDB $ (`-ex 'p $$pc'`).

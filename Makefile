@@ -174,8 +174,11 @@ unit: $(UNIT_BIN)
 # ---------------------------------------------------------------------------------------
 # Running
 
+# ARGS and STDIN reach run.py through the environment, so any quotes in them arrive intact
+# (ARGS is split into words by run.py, like a shell would).
+export ARGS STDIN
 RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)') \
-  $(if $(PROG),--prog '$(PROG)' --args '$(ARGS)' --stdin '$(STDIN)') \
+  $(if $(PROG),--prog '$(PROG)' --args "$$ARGS" --stdin "$$STDIN") \
   $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
 
 run: $(ISO)

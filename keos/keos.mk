@@ -8,5 +8,6 @@ KERNEL_ASM += $(wildcard keos/src/*/*.asm)
 UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/glob.cpp keos/src/result.cpp \
   keos/src/mm/page.cpp keos/src/mm/page_table.cpp keos/src/mm/tlb.cpp \
   keos/src/process/elf.cpp keos/src/process/user_stack.cpp keos/src/process/vma.cpp \
+  keos/src/process/lazy_pager_areas.cpp \
   $(wildcard keos/src/fs/archive.cpp)
 UNIT_SRCS += $(wildcard keos/tests/*.cpp keos/tests/support/*.cpp)

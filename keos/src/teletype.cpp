@@ -3,10 +3,15 @@
 #include <new>
 
 #include <abyss/console.hpp>
+#include <abyss/spinlock.hpp>
 #include <abyss/string.hpp>
 
 namespace keos {
 namespace {
+
+// Held while one write's bytes go out as `@@ out` lines, so that the lines of two
+// processes writing at once (each write() at most a few chunks) never interleave.
+abyss::SpinLock g_echo_lock;
 
 // Makes room for `needed` bytes in a capture buffer, doubling it; false if out of memory.
 bool grow(char*& data, std::size_t size, std::size_t& capacity, std::size_t needed) {
@@ -114,6 +119,7 @@ void Teletype::discard_output() {
 void Teletype::echo_lines(Stream stream, const char* data, std::size_t len) {
   constexpr std::size_t kChunk = 96;  // input bytes per line (escaped: at most 4x)
   char line[16 + 4 * kChunk + 1];
+  abyss::SpinLockGuard guard(g_echo_lock);
   for (std::size_t start = 0; start < len; start += kChunk) {
     std::size_t end = start + kChunk < len ? start + kChunk : len;
     std::size_t n = 0;

@@ -18,6 +18,9 @@ SUBMISSIONS ?=
 REPEAT ?=
 TIMEOUT_SCALE ?=
 GRADE_ARGS ?=
+# make run and make gdb: QEMU_ARGS="-d int,cpu_reset -D build/qemu.log" adds QEMU arguments
+# (docs/debugging.md); run.py reads it from the environment, like GDB_ARGS.
+QEMU_ARGS ?=
 # make gdb: GDB_ARGS="-batch -ex 'info registers'" adds GDB arguments; run.py reads them
 # from the environment (make exports command-line variables), so no shell sees them: write
 # $$ for a GDB $ (`-ex 'p $$pc'`).
@@ -79,7 +82,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade handout clean tools FORCE
+.PHONY: all run test unit gdb grade handout clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -186,7 +189,7 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
-gdb: $(ISO)
+gdb: $(ISO) | gdb-tools
 	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC)
 
 # The autograder (grader/grade.py; docs/grading.md). Grades $(ISO) (SOLUTION=1: the
@@ -203,6 +206,33 @@ grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
 # The student handout: the tree without staff-only material (grader/staff_only.txt).
 handout:
 	$(PYTHON) grader/handout.py --out $(BUILD)/handout.tar.gz
+
+gdb-tools:
+	@scripts/setup.sh gdb
+
+# ---------------------------------------------------------------------------------------
+# Documentation: the API reference (Doxygen over the public headers and project3/fork.cpp)
+# and the manual's diagrams (Graphviz sources in docs/diagrams, their SVGs checked in).
+
+DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard docs/diagrams/*.dot))
+
+docs-tools:
+	@scripts/setup.sh docs
+
+# Doxygen writes its warnings to a log; a single warning fails the target.
+docs: $(DIAGRAMS) | docs-tools
+	@rm -rf $(BUILD)/docs && mkdir -p $(BUILD)/docs
+	@$(if $(Q),echo "  DOXYGEN docs/Doxyfile")
+	$(Q)doxygen docs/Doxyfile
+	@if [ -s $(BUILD)/docs/warnings.log ]; then cat $(BUILD)/docs/warnings.log; \
+	  echo "docs: $$(wc -l < $(BUILD)/docs/warnings.log) Doxygen warning line(s)" >&2; exit 1; fi
+	@echo "docs: $(BUILD)/docs/html/index.html, 0 warnings"
+
+diagrams: $(DIAGRAMS)
+
+docs/diagrams/%.svg: docs/diagrams/%.dot | docs-tools
+	@$(if $(Q),echo "  DOT     $<")
+	$(Q)dot -Tsvg -o $@ $<
 
 clean:
 	rm -rf $(BUILD)

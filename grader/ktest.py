@@ -54,6 +54,8 @@ class Boot:
     # More fw_cfg files: name (under opt/keos/) -> host path (a user program to run, its
     # input, an archive of extra programs).
     files: dict[str, str] = field(default_factory=dict)
+    # More QEMU arguments, appended as they are (`make run QEMU_ARGS="-d int"`).
+    qemu_args: list[str] = field(default_factory=list)
 
     def qemu_command(self, cmdline_file: str) -> list[str]:
         cmd = [
@@ -70,7 +72,7 @@ class Boot:
         cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
         if self.gdb_port is not None:
             cmd += ["-gdb", f"tcp:127.0.0.1:{self.gdb_port}", "-S"]
-        return cmd
+        return cmd + self.qemu_args
 
 
 @dataclass

@@ -113,6 +113,11 @@ def user_program_of(test: str, sources: str = os.path.join("grader", "tests")) -
     return None
 
 
+# GDB commands that print page tables (docs/debugging.md).
+PAGETABLE_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "scripts", "gdb", "pagetable.py")
+
+
 def gdb_script(path: str, elf: str, port: int, program_elf: str | None) -> None:
     """The GDB script of `make gdb`: symbols, the connection, stops at a panic."""
     lines = [
@@ -121,6 +126,8 @@ def gdb_script(path: str, elf: str, port: int, program_elf: str | None) -> None:
         "set architecture i386:x86-64",
         f"file {elf}",
     ]
+    if os.path.exists(PAGETABLE_SCRIPT):
+        lines.append(f"source {PAGETABLE_SCRIPT}")  # pagetable, pagewalk
     if program_elf:
         # A static user program linked at its own addresses (userland/user.ld).
         lines.append(f"add-symbol-file {program_elf}")
@@ -197,6 +204,8 @@ def main() -> int:
     parser.add_argument("--gdb", action="store_true")
     parser.add_argument("--gdb-args", default=os.environ.get("GDB_ARGS", ""),
                         help="more GDB arguments, shell words (default: $GDB_ARGS)")
+    parser.add_argument("--qemu-args", default=os.environ.get("QEMU_ARGS", ""),
+                        help="more QEMU arguments, shell words (default: $QEMU_ARGS)")
     parser.add_argument("--rubric", default="",
                         help="under --gdb, a rubric test runs with its CPUs and memory")
     parser.add_argument("--elf", required=False, default=os.path.join("build", "kernel-student.elf"))
@@ -207,7 +216,8 @@ def main() -> int:
     args = parser.parse_args()
     boot = ktest.Boot(args.iso, ncpu=args.ncpu, mem=args.mem, cmdline=cmdline_for(args),
                       timeout=args.timeout, kvm=args.kvm,
-                      log_path=os.path.join("build", "run.log"))
+                      log_path=os.path.join("build", "run.log"),
+                      qemu_args=shlex.split(args.qemu_args))
     if args.gdb:
         return run_gdb(args, boot)
     if args.prog:

@@ -199,6 +199,7 @@ class GdbTest(unittest.TestCase):
         self.assertIn("file build/kernel-student.elf\n", text)
         self.assertIn("add-symbol-file build/userland/bin/fork_basic\n", text)
         self.assertIn("target remote 127.0.0.1:1234\n", text)
+        self.assertIn("scripts/gdb/pagetable.py\n", text)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,25 @@
 # from anywhere else. Without the right to install, it prints the exact command to run
 # and fails.
 #
-# Usage: scripts/setup.sh            check, install what is missing
-#        scripts/setup.sh --check    check only; exit 1 and list what is missing
+# Usage: scripts/setup.sh [--check] [SET]
+#   SET is the group of tools to check: "build" (the default: what `make`, `make run`,
+#   `make test` and `make unit` need), "docs" (Doxygen and Graphviz, for `make docs` and
+#   `make diagrams`) or "gdb" (the debugger, for `make gdb`).
+#   --check only checks: it exits 1 and lists what is missing.
 set -euo pipefail
 
+check_only=
+set_name=build
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=1 ;;
+    build | docs | gdb) set_name="$arg" ;;
+    *) echo "usage: $0 [--check] [build|docs|gdb]" >&2; exit 2 ;;
+  esac
+done
+
 # tool-or-file  package
-requirements=(
+build_requirements=(
   "qemu-system-x86_64 qemu-system-x86"
   "grub-mkrescue grub-common"
   "/usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin"
@@ -19,6 +32,18 @@ requirements=(
   "python3 python3"
   "catch2 catch2"
 )
+docs_requirements=(
+  "doxygen doxygen"
+  "dot graphviz"
+)
+gdb_requirements=(
+  "gdb gdb"
+)
+case "$set_name" in
+  build) requirements=("${build_requirements[@]}") ;;
+  docs) requirements=("${docs_requirements[@]}") ;;
+  gdb) requirements=("${gdb_requirements[@]}") ;;
+esac
 
 have() {
   case "$1" in
@@ -36,7 +61,7 @@ done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "${1:-}" = "--check" ]; then
+if [ -n "$check_only" ]; then
   echo "missing packages: ${missing[*]}" >&2
   exit 1
 fi

@@ -1,15 +1,16 @@
-// Stack backtraces by frame-pointer walk (the kernel is built with -fno-omit-frame-pointer),
-// symbolized with the embedded symbol table.
+/// \file
+/// Stack backtraces by frame-pointer walk (the kernel is built with -fno-omit-frame-pointer),
+/// symbolized with the embedded symbol table.
 #pragma once
 
 #include <cstdint>
 
 namespace abyss {
 
-/// What the first address given to print_backtrace is.
+/// What the first address given to print_backtrace() is.
 enum class FirstFrame {
-  kInstruction,    // the faulting instruction itself (a trap's RIP)
-  kReturnAddress,  // a return address: symbolized by the call instruction before it
+  kInstruction,    ///< the faulting instruction itself (a trap's RIP)
+  kReturnAddress,  ///< a return address: symbolized by the call instruction before it
 };
 
 /// Prints "backtrace:" and one line per frame: the frame at `rip` first, then the callers

@@ -1,5 +1,6 @@
-// The kernel command line: space-separated words, each `key` or `key=value`.
-// Host-testable.
+/// \file
+/// The kernel command line: space-separated words, each `key` or `key=value`.
+/// Host-testable.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,8 @@
-// A small printf-style formatter for the kernel (no floating point). Supported:
-// %d %i %u %x %X %p %s %c %% with the length modifiers l, ll, z and h, hh, flags '-' and '0',
-// and a field width (number or '*'). Output is truncated to the buffer and always
-// NUL-terminated. Host-testable: it depends on nothing but the compiler.
+/// \file
+/// A small printf-style formatter for the kernel (no floating point). Supported:
+/// %d %i %u %x %X %p %s %c %% with the length modifiers l, ll, z and h, hh, flags '-' and '0',
+/// and a field width (number or '*'). Output is truncated to the buffer and always
+/// NUL-terminated. Host-testable: it depends on nothing but the compiler.
 #pragma once
 
 #include <cstdarg>

@@ -1,10 +1,12 @@
-// QEMU's firmware configuration device (I/O ports 0x510/0x511). The host passes per-boot
-// settings through it (`-fw_cfg name=opt/keos/cmdline,file=...`), so one ISO serves every
-// test without being rebuilt.
+/// \file
+/// QEMU's firmware configuration device (I/O ports 0x510/0x511). The host passes per-boot
+/// settings through it (`-fw_cfg name=opt/keos/cmdline,file=...`), so one ISO serves every
+/// test without being rebuilt.
 #pragma once
 
 #include <cstddef>
 
+/// QEMU's firmware-configuration device.
 namespace abyss::fw_cfg {
 
 /// True if the device is present (the machine is QEMU).

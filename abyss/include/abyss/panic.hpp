@@ -1,15 +1,19 @@
-// Kernel panic: the end of the line for a broken kernel invariant or a kernel-mode fault.
-//
-// A panic stops every other CPU with an NMI, prints a report on the console (message,
-// registers when a trap caused it, a symbolized backtrace) between the protocol lines
-// "@@ panic cpu=N" and "@@ panic-end", and powers the machine off with the panic exit code.
-// A panic inside a panic powers off at once.
+/// \file
+/// Kernel panic: the end of the line for a broken kernel invariant or a kernel-mode fault.
+///
+/// A panic stops every other CPU with an NMI, prints a report on the console (message,
+/// registers when a trap caused it, a symbolized backtrace) between the protocol lines
+/// "@@ panic cpu=N" and "@@ panic-end", and powers the machine off with the panic exit code.
+/// A panic inside a panic powers off at once.
 #pragma once
 
 #include <abyss/trap.hpp>
 
 namespace abyss {
 
+/// Stops the machine with a report whose message is formatted from `fmt` (printf-style;
+/// see abyss::format()), a backtrace of the caller, and the panic exit code. Never
+/// returns. Any CPU, any context, interrupts on or off.
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Panic caused by a trap: the report includes the trap's registers and its backtrace.
 [[noreturn]] void panic_trap(const TrapFrame& frame, const char* fmt, ...)
@@ -21,6 +25,7 @@ bool panicking();
 /// Called on the panicking CPU after the message line, to add lines of its own (the
 /// kernel names the running thread).
 using PanicHook = void (*)();
+/// Installs the panic hook (once, at boot; nullptr removes it).
 void set_panic_hook(PanicHook hook);
 
 }  // namespace abyss

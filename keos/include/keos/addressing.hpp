@@ -1,9 +1,12 @@
-// Address types and direct-map conversions for the kernel layer (defined by abyss; see
-// abyss/addressing.hpp): Pa, Va, Kva, kPageSize, to_kva, to_pa, phys_ptr.
+/// \file
+/// Address types and direct-map conversions for the kernel layer (defined by abyss; see
+/// abyss/addressing.hpp): Pa, Va, Kva, kPageSize, to_kva, to_pa, phys_ptr.
 #pragma once
 
 #include <abyss/addressing.hpp>
 
+/// The kernel layer: memory, TLB, threads, synchronisation, user mode, files, pipes and
+/// processes, built on abyss.
 namespace keos {
 
 using abyss::kPageSize;

@@ -1,7 +1,8 @@
-// Result<T>: a value of type T or a KernelError. Kernel functions that can fail return one
-// (never a sentinel, never an exception); `TRY(expr)` returns the error to the caller.
-// KernelError values are the errno numbers of the system-call ABI; they become negative
-// only where a system call's return value is written into RAX.
+/// \file
+/// Result<T>: a value of type T or a KernelError. Kernel functions that can fail return one
+/// (never a sentinel, never an exception); `TRY(expr)` returns the error to the caller.
+/// KernelError values are the errno numbers of the system-call ABI; they become negative
+/// only where a system call's return value is written into RAX.
 #pragma once
 
 #include <new>
@@ -12,25 +13,26 @@
 
 namespace keos {
 
+/// Why a kernel operation failed. The values are the ABI's errno numbers.
 enum class KernelError : int {
-  kPermissionDenied = 1,   // EPERM
-  kNoSuchEntry = 2,        // ENOENT
-  kIoError = 5,            // EIO
-  kNoExec = 8,             // ENOEXEC
-  kBadFileDescriptor = 9,  // EBADF
-  kNoMemory = 12,          // ENOMEM
-  kAccessDenied = 13,      // EACCES
-  kBadAddress = 14,        // EFAULT
-  kBusy = 16,              // EBUSY
-  kExists = 17,            // EEXIST
-  kNotDirectory = 20,      // ENOTDIR
-  kIsDirectory = 21,       // EISDIR
-  kInvalidArgument = 22,   // EINVAL
-  kTooManyFiles = 24,      // EMFILE
-  kNoSpace = 28,           // ENOSPC
-  kBrokenPipe = 32,        // EPIPE
-  kNameTooLong = 36,       // ENAMETOOLONG
-  kNoSys = 38,             // ENOSYS
+  kPermissionDenied = 1,   ///< EPERM
+  kNoSuchEntry = 2,        ///< ENOENT
+  kIoError = 5,            ///< EIO
+  kNoExec = 8,             ///< ENOEXEC
+  kBadFileDescriptor = 9,  ///< EBADF
+  kNoMemory = 12,          ///< ENOMEM
+  kAccessDenied = 13,      ///< EACCES
+  kBadAddress = 14,        ///< EFAULT
+  kBusy = 16,              ///< EBUSY
+  kExists = 17,            ///< EEXIST
+  kNotDirectory = 20,      ///< ENOTDIR
+  kIsDirectory = 21,       ///< EISDIR
+  kInvalidArgument = 22,   ///< EINVAL
+  kTooManyFiles = 24,      ///< EMFILE
+  kNoSpace = 28,           ///< ENOSPC
+  kBrokenPipe = 32,        ///< EPIPE
+  kNameTooLong = 36,       ///< ENAMETOOLONG
+  kNoSys = 38,             ///< ENOSYS
 };
 
 /// The errno number of an error (positive).
@@ -40,38 +42,53 @@ const char* error_name(KernelError e);
 
 /// The error alternative of a Result, to construct one: `return Err(KernelError::kNoMemory);`
 struct Err {
-  KernelError error;
+  KernelError error;  ///< the error to carry
+  /// Wraps `e`.
   constexpr explicit Err(KernelError e) : error(e) {}
 };
 
+/// A T or a KernelError (see the file comment). Move-only. `[[nodiscard]]`: an ignored
+/// Result is a compile error, so no failure goes unnoticed. Reading the wrong alternative
+/// (value() of an error, error() of a value) is a kernel bug and panics.
 template <class T>
 class [[nodiscard]] Result {
  public:
+  /// A success holding a copy of `value`.
   Result(const T& value) : ok_(true) { new (&storage_) T(value); }
+  /// A success holding `value` (moved in).
   Result(T&& value) : ok_(true) { new (&storage_) T(std::move(value)); }
+  /// A failure: `return Err(KernelError::kNoMemory);`.
   Result(Err err) : ok_(false), error_(err.error) {}
+  /// Takes over `other`'s value or error.
   Result(Result&& other) : ok_(other.ok_), error_(other.error_) {
     if (ok_) new (&storage_) T(std::move(other.value_ref()));
   }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
   Result& operator=(Result&&) = delete;
+  /// Destroys the value, if there is one.
   ~Result() {
     if (ok_) value_ref().~T();
   }
 
+  /// True if the Result holds a value.
   bool is_ok() const { return ok_; }
+  /// True if the Result holds an error.
   bool is_err() const { return !ok_; }
+  /// is_ok(), for `if (result)`.
   explicit operator bool() const { return ok_; }
 
+  /// The error (the Result must hold one).
   KernelError error() const {
     KASSERT(!ok_);
     return error_;
   }
+  /// The value, in place (the Result must hold one).
   T& value() & {
     KASSERT(ok_);
     return value_ref();
   }
+  /// The value, read-only, in place (the Result must hold one).
   const T& value() const& {
     KASSERT(ok_);
     return value_ref();
@@ -91,19 +108,27 @@ class [[nodiscard]] Result {
   alignas(T) unsigned char storage_[sizeof(T)];
 };
 
+/// Success or a KernelError, for operations with no value to return.
 template <>
 class [[nodiscard]] Result<void> {
  public:
+  /// A success (see also Ok()).
   Result() : ok_(true) {}
+  /// A failure: `return Err(KernelError::kNoMemory);`.
   Result(Err err) : ok_(false), error_(err.error) {}
 
+  /// True on success.
   bool is_ok() const { return ok_; }
+  /// True on failure.
   bool is_err() const { return !ok_; }
+  /// is_ok(), for `if (result)`.
   explicit operator bool() const { return ok_; }
+  /// The error (the Result must hold one).
   KernelError error() const {
     KASSERT(!ok_);
     return error_;
   }
+  /// Asserts success (what TRY() calls; there is no value to take).
   void take() { KASSERT(ok_); }
 
  private:

@@ -1,5 +1,6 @@
-// RingBuffer<N>: a bounded FIFO of bytes, the storage of a pipe. No locking: the owner
-// serialises access. Host-testable.
+/// \file
+/// RingBuffer<N>: a bounded FIFO of bytes, the storage of a pipe. No locking: the owner
+/// serialises access. Host-testable.
 #pragma once
 
 #include <cstddef>
@@ -9,15 +10,21 @@
 
 namespace keos {
 
+/// A FIFO of at most `N` bytes, stored inline (no allocation).
 template <std::size_t N>
 class RingBuffer {
   static_assert(N > 0);
 
  public:
+  /// The most bytes the buffer holds.
   static constexpr std::size_t capacity() { return N; }
+  /// Bytes queued now.
   std::size_t size() const { return size_; }
+  /// Bytes that can still be written.
   std::size_t space() const { return N - size_; }
+  /// True if nothing is queued.
   bool empty() const { return size_ == 0; }
+  /// True if nothing more fits.
   bool full() const { return size_ == N; }
 
   /// Appends up to `n` bytes of `src` (as many as fit); returns how many.

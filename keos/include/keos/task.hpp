@@ -1,6 +1,7 @@
-// Task: what a thread runs on behalf of in user mode (a process). The scheduler loads the
-// task's page table whenever the thread runs; the system-call and fault paths ask the task
-// to handle what ring 3 did. A thread without a task runs kernel code only.
+/// \file
+/// Task: what a thread runs on behalf of in user mode (a process). The scheduler loads the
+/// task's page table whenever the thread runs; the system-call and fault paths ask the task
+/// to handle what ring 3 did. A thread without a task runs kernel code only.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +17,10 @@ class PageTable;
 /// What a user-memory access wants to do.
 enum class Access { kRead, kWrite };
 
+/// What a user thread runs on behalf of (see the file comment). Owned by its thread.
 class Task {
  public:
+  /// Releases the task's resources; runs after its thread is off every CPU.
   virtual ~Task() = default;
 
   /// The address space to load while the thread runs.

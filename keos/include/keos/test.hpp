@@ -1,30 +1,35 @@
-// In-kernel tests.
-//
-// A test is a function registered with KEOS_TEST(name) { ... }; the registration lands in
-// the .keos_tests section, so the kernel finds every linked test without a hand-kept list.
-// The kernel command line selects what runs: `test=NAME,GLOB*` (default: every test that
-// does not expect a panic) or `test.list` to print the table.
-//
-// Protocol on the console, one line each (the host runner parses these):
-//   @@ ktest list NAME [expect-panic=TEXT]
-//   @@ ktest start NAME free_frames=N
-//   @@ ktest pass NAME ms=T free_frames=N
-//   @@ ktest fail NAME ms=T free_frames=N :: FILE:LINE: MESSAGE
-//   @@ summary passed=N failed=M
-// then the kernel powers off with ExitCode::kSuccess or kFailure. A test declared with
-// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose report contains each " ;; "-
-// separated piece of TEXT; the host runner checks that (the kernel cannot report after
-// its own panic).
+/// \file
+/// In-kernel tests.
+///
+/// A test is a function registered with KEOS_TEST(name) { ... }; the registration lands in
+/// the .keos_tests section, so the kernel finds every linked test without a hand-kept list.
+/// The kernel command line selects what runs: `test=NAME,GLOB*` (default: every test that
+/// does not expect a panic) or `test.list` to print the table.
+///
+/// Protocol on the console, one line each (the host runner parses these):
+/// ```
+///   @@ ktest list NAME [expect-panic=TEXT]
+///   @@ ktest start NAME free_frames=N
+///   @@ ktest pass NAME ms=T free_frames=N
+///   @@ ktest fail NAME ms=T free_frames=N :: FILE:LINE: MESSAGE
+///   @@ summary passed=N failed=M
+/// ```
+/// then the kernel powers off with ExitCode::kSuccess or kFailure. A test declared with
+/// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose report contains each " ;; "-
+/// separated piece of TEXT; the host runner checks that (the kernel cannot report after
+/// its own panic).
 #pragma once
 
 #include <cstdint>
 
+/// The in-kernel test framework.
 namespace keos::test {
 
+/// One registered test (made by KEOS_TEST and KEOS_TEST_EXPECT_PANIC).
 struct TestCase {
-  const char* name;
-  void (*body)();
-  const char* expect_panic;  // nullptr for ordinary tests
+  const char* name;          ///< the test's name, as the command line selects it
+  void (*body)();            ///< the test function
+  const char* expect_panic;  ///< nullptr for ordinary tests
 };
 
 /// Records a failure of the running test (the first one is reported).
@@ -40,8 +45,10 @@ bool glob_match(const char* pattern, const char* name);
 
 }  // namespace keos::test
 
-// The section holds pointers, not the records: the compiler may pad or over-align records
-// placed one after another, but an array of pointers has no gaps.
+/// The machinery behind KEOS_TEST and KEOS_TEST_EXPECT_PANIC (not for direct use): declares
+/// the test function, its TestCase, and a pointer to the TestCase in `.keos_tests`. The
+/// section holds pointers, not the records: the compiler may pad or over-align records
+/// placed one after another, but an array of pointers has no gaps.
 #define KEOS_TEST_REGISTER_(name, expect)                                                         \
   static void ktest_##name();                                                                     \
   static constexpr ::keos::test::TestCase ktest_case_##name{#name, &ktest_##name, expect};        \

@@ -1,12 +1,13 @@
-// Archive: a ustar archive (POSIX tar, as `tar --format=ustar` writes it) seen as a flat
-// list of regular files. Used for the root file system. Host-testable.
-//
-// Accepted: 512-byte headers with magic "ustar", a correct checksum and octal size fields;
-// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
-// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
-// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
-// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
-// input makes it read outside [data, data + size).
+/// \file
+/// Archive: a ustar archive (POSIX tar, as `tar --format=ustar` writes it) seen as a flat
+/// list of regular files. Used for the root file system. Host-testable.
+///
+/// Accepted: 512-byte headers with magic "ustar", a correct checksum and octal size fields;
+/// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
+/// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
+/// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
+/// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
+/// input makes it read outside [data, data + size).
 #pragma once
 
 #include <cstddef>
@@ -14,28 +15,36 @@
 
 #include <keos/result.hpp>
 
+/// The root file system and the archive format it is loaded from.
 namespace keos::fs {
 
+/// One regular file of an archive.
 struct ArchiveEntry {
-  char name[101];
-  std::size_t offset;  // of the file's data, from the start of the archive
-  std::size_t size;
+  char name[101];      ///< the file's name, NUL-terminated, without a leading "./"
+  std::size_t offset;  ///< of the file's data, from the start of the archive
+  std::size_t size;    ///< the file's size in bytes
 };
 
+/// The list of regular files of a validated ustar archive. It owns the list, not the
+/// archive's bytes, which must outlive it.
 class Archive {
  public:
   /// Parses `size` bytes at `data`. kInvalidArgument (malformed), kNoMemory.
   static Result<Archive> parse(const std::uint8_t* data, std::size_t size);
 
+  /// Takes over `other`'s list; `other` is left empty.
   Archive(Archive&& other) : entries_(other.entries_), count_(other.count_) {
     other.entries_ = nullptr;
     other.count_ = 0;
   }
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;
+  /// Frees the list.
   ~Archive() { delete[] entries_; }
 
+  /// How many regular files the archive holds.
   std::size_t count() const { return count_; }
+  /// The `i`-th file in archive order (`i` must be below count()).
   const ArchiveEntry& entry(std::size_t i) const { return entries_[i]; }
   /// The file called `name`, or nullptr.
   const ArchiveEntry* find(const char* name) const;

@@ -1,10 +1,11 @@
-// The root file system: a flat set of regular files, loaded at boot from the ustar archive
-// GRUB passes as the module named "rootfs" (made at build time from userland/rootfs and
-// the user programs).
-//
-// Files live for the whole boot, in the module's memory. Reads and writes work at byte
-// offsets; a write never grows a file (it is cut at the file's size) and every later read,
-// through any open, sees it. Names are looked up exactly ("hello", "sys_fork").
+/// \file
+/// The root file system: a flat set of regular files, loaded at boot from the ustar archive
+/// GRUB passes as the module named "rootfs" (made at build time from userland/rootfs and
+/// the user programs).
+///
+/// Files live for the whole boot, in the module's memory. Reads and writes work at byte
+/// offsets; a write never grows a file (it is cut at the file's size) and every later read,
+/// through any open, sees it. Names are looked up exactly ("hello", "sys_fork").
 #pragma once
 
 #include <cstddef>
@@ -15,9 +16,13 @@
 
 namespace keos::fs {
 
+/// One file of the root file system. Files are never destroyed; pointers to them stay
+/// valid for the whole boot. Safe to use from any CPU.
 class File {
  public:
+  /// The file's name.
   const char* name() const { return name_; }
+  /// The file's size in bytes (fixed: writes never grow a file).
   std::size_t size() const { return size_; }
   /// Copies up to `len` bytes from `offset` into `dst`; returns how many (0 at or past
   /// the end).
@@ -42,8 +47,9 @@ Result<void> mount_root();
 Result<void> add_archive(std::uint8_t* data, std::size_t size);
 /// The file called `name`; kNoSuchEntry if there is none.
 Result<File*> open(const char* name);
-/// How many files there are, and the i-th (in archive order).
+/// How many files there are.
 std::size_t file_count();
+/// The `i`-th file in archive order (`i` must be below file_count()).
 File& file_at(std::size_t i);
 
 }  // namespace keos::fs

@@ -1,11 +1,12 @@
-// BuddyAllocator: the physical-frame allocator's algorithm, with no locking and no access
-// to the frames themselves (the caller locks, and zeroes what it hands out), so it is
-// host-testable over a FrameInfo array alone.
-//
-// Free memory is kept as blocks of 2^order frames (order 0 .. kMaxOrder), each aligned to
-// its size, on one free list per order. Allocation splits a larger block when needed;
-// freeing merges a block with its free buddy as far as possible. Invariant: a FrameInfo is
-// in state kFree exactly when it heads a block on a free list.
+/// \file
+/// BuddyAllocator: the physical-frame allocator's algorithm, with no locking and no access
+/// to the frames themselves (the caller locks, and zeroes what it hands out), so it is
+/// host-testable over a FrameInfo array alone.
+///
+/// Free memory is kept as blocks of 2^order frames (order 0 .. kMaxOrder), each aligned to
+/// its size, on one free list per order. Allocation splits a larger block when needed;
+/// freeing merges a block with its free buddy as far as possible. Invariant: a FrameInfo is
+/// in state kFree exactly when it heads a block on a free list.
 #pragma once
 
 #include <cstddef>
@@ -13,19 +14,23 @@
 
 #include <keos/mm/frame_info.hpp>
 
+/// Physical memory: frames, their metadata, the frame allocator and the kernel heap.
 namespace keos::mm {
 
+/// The buddy algorithm over an array of FrameInfo (see the file comment). Not thread-safe.
 class BuddyAllocator {
  public:
-  static constexpr unsigned kMaxOrder = 10;  // blocks of up to 4 MiB
+  static constexpr unsigned kMaxOrder = 10;  ///< blocks of up to 4 MiB
+  /// The "no frame" result of allocate().
   static constexpr std::uint32_t kNoFrame = 0xffffffff;
 
+  /// An allocator with no frames; init() gives it some.
   BuddyAllocator() = default;
   BuddyAllocator(const BuddyAllocator&) = delete;
   BuddyAllocator& operator=(const BuddyAllocator&) = delete;
 
-  /// Takes `frames[0 .. count)` as the metadata of frames 0 .. count-1; every frame starts
-  /// reserved. The array must outlive the allocator.
+  /// Takes the `count` entries at `frames` as the metadata of frames 0 .. count-1; every
+  /// frame starts reserved. The array must outlive the allocator.
   void init(FrameInfo* frames, std::size_t count);
   /// Makes reserved frames [first, last) free.
   void add_free_range(std::uint32_t first, std::uint32_t last);
@@ -36,13 +41,18 @@ class BuddyAllocator {
   /// Returns the allocated block headed by `frame` (whatever its refcount).
   void free(std::uint32_t frame);
 
+  /// Frames currently on the free lists.
   std::size_t free_frames() const { return free_frames_; }
+  /// Frames ever made free with add_free_range() (free or allocated now).
   std::size_t managed_frames() const { return managed_frames_; }
+  /// The number of frames the metadata array covers.
   std::size_t frame_count() const { return count_; }
   /// Free blocks on the list of `order` (for tests and statistics).
   std::size_t free_blocks(unsigned order) const;
 
+  /// The metadata of frame number `frame` (below frame_count()).
   FrameInfo& info(std::uint32_t frame) { return frames_[frame]; }
+  /// The metadata of frame number `frame`, read-only.
   const FrameInfo& info(std::uint32_t frame) const { return frames_[frame]; }
 
  private:

@@ -1,10 +1,11 @@
-// The physical-frame allocator: a buddy allocator over every usable frame in the boot
-// memory map, behind one spin lock, with a reference count per frame.
-//
-// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
-// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees
-// the block when the last goes. free_frame_count() is what tests compare before and after
-// to find leaks. Out of memory is an error value (KernelError::kNoMemory), never a panic.
+/// \file
+/// The physical-frame allocator: a buddy allocator over every usable frame in the boot
+/// memory map, behind one spin lock, with a reference count per frame.
+///
+/// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
+/// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees
+/// the block when the last goes. free_frame_count() is what tests compare before and after
+/// to find leaks. Out of memory is an error value (KernelError::kNoMemory), never a panic.
 #pragma once
 
 #include <cstddef>
@@ -21,11 +22,15 @@ void init_frame_allocator();
 
 /// What a new block holds: zeros, or whatever was there (for a caller that overwrites all
 /// of it at once, such as a copy: zeroing first would double the cost).
-enum class Fill { kZero, kUninitialized };
+enum class Fill {
+  kZero,           ///< every byte zero
+  kUninitialized,  ///< whatever the frames held before
+};
 
 /// Allocates a block of 2^order frames (order 0: one 4 KiB frame), zeroed unless `fill`
 /// says otherwise.
 Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill = Fill::kZero);
+/// Allocates one zeroed frame with one reference; kNoMemory if none is free.
 inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
   return alloc_frames(0, usage);
 }

@@ -1,10 +1,11 @@
-// Page: the owner of one reference to a 4 KiB physical frame.
-//
-// A Page is move-only. Page::create() allocates a zero-filled frame holding one reference;
-// clone_ref() takes one more reference to the same frame (copy-on-write sharing), and the
-// frame is freed when the last Page referring to it goes away. into_raw() gives the
-// reference up as a bare physical address (to store it in a page-table entry) and
-// from_raw() takes it back. PageRef is a borrowed view of a frame someone else owns.
+/// \file
+/// Page: the owner of one reference to a 4 KiB physical frame.
+///
+/// A Page is move-only. Page::create() allocates a zero-filled frame holding one reference;
+/// clone_ref() takes one more reference to the same frame (copy-on-write sharing), and the
+/// frame is freed when the last Page referring to it goes away. into_raw() gives the
+/// reference up as a bare physical address (to store it in a page-table entry) and
+/// from_raw() takes it back. PageRef is a borrowed view of a frame someone else owns.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,8 @@ namespace keos {
 
 class PageRef;
 
+/// Owner of one reference to a physical frame (see the file comment). An empty Page
+/// (moved from) holds nothing.
 class Page {
  public:
   /// Allocates a zero-filled frame; KernelError::kNoMemory when none is left.
@@ -28,10 +31,13 @@ class Page {
   /// stored in a page-table entry by into_raw().
   static Page from_raw(Pa pa);
 
+  /// Takes over `other`'s reference; `other` becomes empty.
   Page(Page&& other) : pa_(other.pa_) { other.pa_ = Pa(0); }
+  /// Drops this Page's reference (if any), then takes over `other`'s.
   Page& operator=(Page&& other);
   Page(const Page&) = delete;
   Page& operator=(const Page&) = delete;
+  /// Drops the reference; the frame is freed if it was the last one.
   ~Page() { reset(); }
 
   /// A new Page for the same frame: one more reference.
@@ -39,9 +45,13 @@ class Page {
   /// Gives up ownership without dropping the reference; returns the frame's address.
   [[nodiscard]] Pa into_raw() &&;
 
+  /// The frame's physical address.
   Pa pa() const { return pa_; }
+  /// The frame's address in the direct map.
   Kva kva() const { return to_kva(pa_); }
+  /// The frame's 4096 bytes, through the direct map.
   std::uint8_t* data() const { return kva_ptr<std::uint8_t>(kva()); }
+  /// A borrowed view of the frame, valid while this Page lives.
   PageRef as_ref() const;
   /// How many references the frame has (including this one).
   std::uint32_t refcount() const;
@@ -55,9 +65,13 @@ class Page {
 /// A borrowed view of a frame: no reference is held, so it must not outlive the owner.
 class PageRef {
  public:
+  /// A view of the allocated frame at `pa`, which someone else keeps referenced.
   explicit PageRef(Pa pa) : pa_(pa) {}
+  /// The frame's physical address.
   Pa pa() const { return pa_; }
+  /// The frame's address in the direct map.
   Kva kva() const { return to_kva(pa_); }
+  /// The frame's 4096 bytes, through the direct map.
   std::uint8_t* data() const { return kva_ptr<std::uint8_t>(kva()); }
   /// A new owning reference to the same frame.
   Page clone_ref() const;

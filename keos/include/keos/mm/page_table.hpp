@@ -1,16 +1,17 @@
-// PageTable: one x86-64 4-level address space. The lower half (PML4 slots 0..255) is the
-// user's and owned by this table; the upper half is shared with the boot table, so every
-// address space sees the same kernel.
-//
-// Ownership: a present user leaf entry holds one reference to its frame (Page::into_raw);
-// every user page-table page belongs to this table. Destroying the table drops every leaf
-// reference and frees every table page; it must not be loaded on any CPU then.
-//
-// TLB discipline: an operation that removes or downgrades a mapping returns a
-// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
-//
-// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
-// that have the table loaded is kept atomically here.
+/// \file
+/// PageTable: one x86-64 4-level address space. The lower half (PML4 slots 0..255) is the
+/// user's and owned by this table; the upper half is shared with the boot table, so every
+/// address space sees the same kernel.
+///
+/// Ownership: a present user leaf entry holds one reference to its frame (Page::into_raw);
+/// every user page-table page belongs to this table. Destroying the table drops every leaf
+/// reference and frees every table page; it must not be loaded on any CPU then.
+///
+/// TLB discipline: an operation that removes or downgrades a mapping returns a
+/// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
+///
+/// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
+/// that have the table loaded is kept atomically here.
 #pragma once
 
 #include <atomic>
@@ -27,9 +28,13 @@ namespace keos {
 class PageTable;
 
 /// A leaf entry found by PageTable::walk_mut, to read or rewrite in place.
+/// It points into the table, so it is valid only while the table and the mapping
+/// exist, and only for the address space's owner (see Locking in the file comment).
 class PteSlot {
  public:
+  /// The entry as it is now.
   Pte get() const { return *entry_; }
+  /// The (page-aligned) user address the entry maps.
   Va va() const { return va_; }
   /// Installs `page` with `perm` in place of the current frame; the returned entry owns
   /// the old frame until it is invalidated.
@@ -50,10 +55,13 @@ class PteSlot {
   Pte* entry_;
 };
 
+/// One address space (see the file comment). Move-only; the moved-from table is empty and
+/// must not be used except to be destroyed.
 class PageTable {
  public:
   /// A new address space: an empty user half and the shared kernel half.
   static Result<PageTable> create();
+  /// Takes over `other`'s tables and mappings; `other` must not be loaded on any CPU.
   PageTable(PageTable&& other);
   PageTable(const PageTable&) = delete;
   PageTable& operator=(const PageTable&) = delete;
@@ -111,7 +119,9 @@ bool is_user_range(Va va, std::uint64_t len);
 /// by every address space, where kernel stacks live between unmapped guard pages.
 namespace kernel_vm {
 
+/// The region's first address.
 inline constexpr std::uint64_t kBase = 0xfffffe8000000000;  // PML4 slot 509
+/// The region's size: one PML4 slot, 512 GiB.
 inline constexpr std::uint64_t kSize = 1ull << 39;
 
 /// Creates the region's top-level table (BSP, before any PageTable is created).

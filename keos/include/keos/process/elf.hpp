@@ -1,11 +1,12 @@
-// ELF64 executables: the validation and the plan for loading them. Host-testable: it reads
-// only the bytes it is given.
-//
-// Accepted: little-endian ELF64, version 1, ET_EXEC for x86-64, program headers of the
-// standard size inside the file. Every PT_LOAD must have filesz <= memsz, file bytes inside
-// the file, an address range inside user space and above page 0 that does not wrap, and
-// p_vaddr congruent to p_offset modulo the page size; no two segments may touch the same
-// page; the entry point must lie in an executable segment. Anything else is kNoExec.
+/// \file
+/// ELF64 executables: the validation and the plan for loading them. Host-testable: it reads
+/// only the bytes it is given.
+///
+/// Accepted: little-endian ELF64, version 1, ET_EXEC for x86-64, program headers of the
+/// standard size inside the file. Every PT_LOAD must have filesz <= memsz, file bytes inside
+/// the file, an address range inside user space and above page 0 that does not wrap, and
+/// p_vaddr congruent to p_offset modulo the page size; no two segments may touch the same
+/// page; the entry point must lie in an executable segment. Anything else is kNoExec.
 #pragma once
 
 #include <cstddef>
@@ -18,19 +19,21 @@
 
 namespace keos {
 
+/// One PT_LOAD segment: what to map where.
 struct ElfSegment {
-  Va vaddr;                   // where the segment's first byte goes
-  std::uint64_t memsz;        // bytes in memory (file bytes, then zeros)
-  std::uint64_t offset;       // where its file bytes start in the file
-  std::uint64_t filesz;       // file bytes
-  Permission permission;      // kUser | kRead, + kWrite, + kExecutable from p_flags
+  Va vaddr;                   ///< where the segment's first byte goes
+  std::uint64_t memsz;        ///< bytes in memory (file bytes, then zeros)
+  std::uint64_t offset;       ///< where its file bytes start in the file
+  std::uint64_t filesz;       ///< file bytes
+  Permission permission;      ///< kUser | kRead, + kWrite, + kExecutable from p_flags
 };
 
+/// A validated executable: its entry point and its loadable segments.
 struct ElfImage {
-  static constexpr std::size_t kMaxSegments = 16;
-  Va entry;
-  ElfSegment segments[kMaxSegments];
-  std::size_t segment_count;
+  static constexpr std::size_t kMaxSegments = 16;  ///< more PT_LOAD segments are kNoExec
+  Va entry;                           ///< where the program starts
+  ElfSegment segments[kMaxSegments];  ///< the PT_LOAD segments, in file order
+  std::size_t segment_count;          ///< valid entries of `segments`
 };
 
 /// The size of the ELF header, and the most bytes parse_elf() needs at the start of a file

@@ -1,15 +1,16 @@
-// FileStruct: a process's file-descriptor table, and the open files behind it.
-//
-// fd 0 is stdin (read only), 1 stdout and 2 stderr (write only), all on the thread's
-// teletype. A new fd is the lowest free one >= 3; at most kMaxFiles are open (EMFILE).
-// Errors follow the system-call rules: a bad fd is kBadFileDescriptor; reading a
-// write-only file (or writing a read-only one), seek/tell on 0, 1, 2 or a pipe, and a
-// negative resulting offset are kInvalidArgument. Reads stop at the end of a file; seek
-// past the end is allowed; writes never grow a file.
-//
-// clone() is for fork: the child gets its own OpenFile for every fd, with the same file
-// (regular files and pipe ends are shared) and the same offset, but later seeks in one
-// process do not move the other's offset.
+/// \file
+/// FileStruct: a process's file-descriptor table, and the open files behind it.
+///
+/// fd 0 is stdin (read only), 1 stdout and 2 stderr (write only), all on the thread's
+/// teletype. A new fd is the lowest free one >= 3; at most kMaxFiles are open (EMFILE).
+/// Errors follow the system-call rules: a bad fd is kBadFileDescriptor; reading a
+/// write-only file (or writing a read-only one), seek/tell on 0, 1, 2 or a pipe, and a
+/// negative resulting offset are kInvalidArgument. Reads stop at the end of a file; seek
+/// past the end is allowed; writes never grow a file.
+///
+/// clone() is for fork: the child gets its own OpenFile for every fd, with the same file
+/// (regular files and pipe ends are shared) and the same offset, but later seeks in one
+/// process do not move the other's offset.
 #pragma once
 
 #include <cstddef>
@@ -25,15 +26,28 @@ namespace fs {
 class File;
 }
 
-enum class Whence { kSet = 0, kCurrent = 1, kEnd = 2 };
+/// Where seek() counts from (the ABI's values).
+enum class Whence {
+  kSet = 0,      ///< from the start of the file
+  kCurrent = 1,  ///< from the current offset
+  kEnd = 2       ///< from the end of the file
+};
 
-/// One open file of one descriptor. Buffers are kernel memory.
+/// One open file of one descriptor. Buffers are kernel memory. The base class refuses
+/// every operation with kInvalidArgument; each kind of file overrides what it supports.
 class OpenFile {
  public:
+  /// Closes the file (a pipe end loses one handle).
   virtual ~OpenFile() = default;
+  /// Reads up to `len` bytes at the current offset into `dst` and advances the offset;
+  /// returns how many (0 at the end of the file or of the input).
   virtual Result<std::size_t> read(void* dst, std::size_t len);
+  /// Writes up to `len` bytes from `src` at the current offset and advances it; returns
+  /// how many (a regular file is never grown).
   virtual Result<std::size_t> write(const void* src, std::size_t len);
+  /// Moves the offset to `offset` counted from `whence`; returns the new offset.
   virtual Result<std::uint64_t> seek(std::int64_t offset, Whence whence);
+  /// The current offset.
   virtual Result<std::uint64_t> tell();
   /// The regular file behind this descriptor (for file mappings), or nullptr.
   virtual fs::File* regular_file() { return nullptr; }
@@ -44,26 +58,36 @@ class OpenFile {
   virtual OpenFile* clone() const = 0;
 };
 
-enum class OpenMode { kReadOnly = 0, kWriteOnly = 1, kReadWrite = 2 };
+/// The access an open() asks for (the ABI's values).
+enum class OpenMode {
+  kReadOnly = 0,   ///< read() only
+  kWriteOnly = 1,  ///< write() only
+  kReadWrite = 2   ///< both
+};
 
 /// Opens the root-file-system file `name`; kNoSuchEntry, kNoMemory.
 Result<OpenFile*> open_regular(const char* name, OpenMode mode);
-/// The two ends of a new pipe as open files; kNoMemory.
+/// The two ends of a new pipe as open files; the caller owns both.
 struct OpenPipe {
-  OpenFile* read_end;
-  OpenFile* write_end;
+  OpenFile* read_end;   ///< the read end (read() only)
+  OpenFile* write_end;  ///< the write end (write() only)
 };
+/// The two ends of a new pipe as open files; kNoMemory.
 Result<OpenPipe> open_pipe();
 
+/// A process's descriptor table (see the file comment). Move-only. Used only by its
+/// process's thread, so it takes no lock.
 class FileStruct {
  public:
-  static constexpr int kMaxFiles = 1024;
+  static constexpr int kMaxFiles = 1024;  ///< descriptors per process, 0, 1 and 2 included
 
   /// A table with stdin, stdout and stderr.
   static Result<FileStruct> create();
+  /// Takes over `other`'s descriptors; `other` is left empty.
   FileStruct(FileStruct&& other) : slots_(other.slots_) { other.slots_ = nullptr; }
   FileStruct(const FileStruct&) = delete;
   FileStruct& operator=(const FileStruct&) = delete;
+  /// Closes every open descriptor.
   ~FileStruct();
 
   /// Gives `file` (taken) the lowest free fd >= 3; kTooManyFiles if none.

@@ -1,12 +1,13 @@
-// LazyPager: demand paging. mmap() only records the mapping (no frame, not even a page-
-// table page is allocated); the first access to a page faults, and handle_page_fault()
-// creates the page from the mapping's loader and maps it with the mapping's permission.
-// After fork, pages are shared copy-on-write: a write to such a page goes to
-// do_copy_on_write() (project 3). Every other fault is an access violation, and the
-// process ends with -1.
-//
-// A process has one thread, and only that thread uses its pager (the kernel touches it
-// otherwise only once the process has exited), so the pager takes no lock.
+/// \file
+/// LazyPager: demand paging. mmap() only records the mapping (no frame, not even a page-
+/// table page is allocated); the first access to a page faults, and handle_page_fault()
+/// creates the page from the mapping's loader and maps it with the mapping's permission.
+/// After fork, pages are shared copy-on-write: a write to such a page goes to
+/// do_copy_on_write() (project 3). Every other fault is an access violation, and the
+/// process ends with -1.
+///
+/// A process has one thread, and only that thread uses its pager (the kernel touches it
+/// otherwise only once the process has exited), so the pager takes no lock.
 #pragma once
 
 #include <cstdint>
@@ -21,21 +22,27 @@ namespace keos {
 
 /// Why a page fault happened, from the CPU's error code and CR2.
 struct PageFaultReason {
-  Va fault_addr;               // the address the access touched
-  bool is_write_access;        // a write (else a read or an instruction fetch)
-  bool is_present;             // the page was mapped: the access broke its permission
-  bool is_instruction_fetch;   // an instruction fetch
+  Va fault_addr;               ///< the address the access touched
+  bool is_write_access;        ///< a write (else a read or an instruction fetch)
+  bool is_present;             ///< the page was mapped: the access broke its permission
+  bool is_instruction_fetch;   ///< an instruction fetch
 
+  /// Decodes the CPU's page-fault error code (the kPf* bits of abyss/trap.hpp) for a
+  /// fault at `fault_addr` (CR2).
   static PageFaultReason from_error_code(std::uint64_t error_code, Va fault_addr);
 
-  /// Project 3: true for a copy-on-write fault: a write to a present page whose mapping
-  /// is writable but whose entry is read-only because fork shares it. (project3/fork.cpp)
+  /// Project 3 (project3/fork.cpp): true for a copy-on-write fault, a write to a present
+  /// page whose mapping is writable but whose entry is read-only because fork shares it.
   bool is_cow_fault(const VmAreaStruct& vma, Pte pte) const;
 };
 
+/// The pager of one address space (see the file comment): the mappings, and the code that
+/// fills pages on demand and splits copy-on-write pages.
 class LazyPager {
  public:
+  /// A pager with no mappings.
   LazyPager() = default;
+  /// Takes over `other`'s mappings.
   LazyPager(LazyPager&&) = default;
 
   /// Records the mapping [addr, addr + len) (page aligned, checked by MmStruct) with
@@ -52,13 +59,14 @@ class LazyPager {
   /// Resolves a fault (see the file comment); an error means an access violation.
   Result<void> handle_page_fault(PageTable& table, const PageFaultReason& reason);
 
+  /// The mappings, sorted by address.
   const VmaSet& areas() const { return areas_; }
 
-  /// Project 3: gives `child_table` a copy of every present user page of `table`, sharing
-  /// the frames, with writable entries made read-only in both. (project3/fork.cpp)
+  /// Project 3 (project3/fork.cpp): gives `child_table` a copy of every present user page
+  /// of `table`, sharing the frames, with writable entries made read-only in both.
   Result<void> write_protect_ptes(PageTable& table, PageTable& child_table);
-  /// Project 3: gives the faulting process its own writable copy of the page at
-  /// `reason.fault_addr`. (project3/fork.cpp)
+  /// Project 3 (project3/fork.cpp): gives the faulting process its own writable copy of
+  /// the page at `reason.fault_addr`.
   Result<void> do_copy_on_write(PageTable& table, const VmAreaStruct& vma,
                                 const PageFaultReason& reason);
   /// A copy of the mapping records (loaders cloned) for a forked child.

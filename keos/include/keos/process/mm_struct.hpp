@@ -1,5 +1,6 @@
-// MmStruct<Pager>: a process's address space, a page table plus the pager that fills it,
-// and the checks on the system-call arguments that reach them (all overflow-safe).
+/// \file
+/// MmStruct<Pager>: a process's address space, a page table plus the pager that fills it,
+/// and the checks on the system-call arguments that reach them (all overflow-safe).
 #pragma once
 
 #include <cstdint>
@@ -12,18 +13,25 @@
 
 namespace keos {
 
+/// An address space: a PageTable and the `Pager` (LazyPager in the kernel) that decides
+/// what it maps. Move-only; used only by its process's thread.
 template <class Pager>
 class MmStruct {
  public:
+  /// A new address space with no user mappings; kNoMemory.
   static Result<MmStruct> create() {
     PageTable table = TRY(PageTable::create());
     return MmStruct(static_cast<PageTable&&>(table), Pager());
   }
+  /// An address space made of `table` and `pager` (both taken), e.g. a forked child's.
   MmStruct(PageTable&& table, Pager&& pager)
       : page_table_(static_cast<PageTable&&>(table)), pager_(static_cast<Pager&&>(pager)) {}
+  /// Takes over `other`'s table and pager.
   MmStruct(MmStruct&&) = default;
 
+  /// The page table.
   PageTable& page_table() { return page_table_; }
+  /// The pager.
   Pager& pager() { return pager_; }
 
   /// True if the process may `access` every byte of [va, va + len). A null pointer or an

@@ -1,7 +1,8 @@
-// Process: a user program. It is the Task of its one thread: an address space
-// (MmStruct<LazyPager>) and a file table (FileStruct), with the system calls of the ABI.
-// The process ends with its thread: exit(code), a fault it cannot resolve (-1), or kill;
-// its frames, page-table pages and files are released once the thread is off its CPU.
+/// \file
+/// Process: a user program. It is the Task of its one thread: an address space
+/// (MmStruct<LazyPager>) and a file table (FileStruct), with the system calls of the ABI.
+/// The process ends with its thread: exit(code), a fault it cannot resolve (-1), or kill;
+/// its frames, page-table pages and files are released once the thread is off its CPU.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,7 @@
 
 namespace keos {
 
+/// A user process (see the file comment). Owned by its thread, as its Task.
 class Process final : public Task {
  public:
   /// A process running root-file-system program `name` with arguments args[0 .. argc)
@@ -25,14 +27,20 @@ class Process final : public Task {
   static Result<Process*> create(const char* name, const char* const* args, std::size_t argc,
                                  Registers& regs);
 
+  /// The process's page table.
   PageTable& page_table() override { return mm_.page_table(); }
+  /// Runs the system call in `regs` (see keos/syscall/abi.hpp for the numbers).
   void syscall(Registers& regs) override;
+  /// Hands the fault to the pager: LazyPager::handle_page_fault().
   Result<void> page_fault(std::uint64_t error_code, Va address) override;
+  /// True if the process's mappings allow `access` to [address, address + len).
   bool access_ok(Va address, std::uint64_t len, Access access) override {
     return mm_.access_ok(address, len, access);
   }
 
+  /// The address space.
   MmStruct<LazyPager>& mm() { return mm_; }
+  /// The descriptor table.
   FileStruct& files() { return files_; }
 
   /// fork(): a copy of this process, started with `regs` but rax = 0; returns its id.
@@ -58,7 +66,7 @@ Result<JoinHandle> start_process(Process* process, const Registers& regs, const 
 /// thread's teletype and returns its exit code (forked children are not waited for).
 Result<int> run_elf(const char* name, const char* const* args, std::size_t argc);
 
-/// Project 3: the registers a forked child starts with. (project3/fork.cpp)
+/// Project 3 (project3/fork.cpp): the registers a forked child starts with.
 Registers fork_child_registers(const Registers& parent);
 
 }  // namespace keos

@@ -1,6 +1,7 @@
-// Virtual memory areas: what a process has mapped, page-granular, with its permission and
-// where each page's content comes from. The lazy pager keeps them in a VmaSet and creates
-// pages only when they are first touched.
+/// \file
+/// Virtual memory areas: what a process has mapped, page-granular, with its permission and
+/// where each page's content comes from. The lazy pager keeps them in a VmaSet and creates
+/// pages only when they are first touched.
 #pragma once
 
 #include <cstddef>
@@ -31,7 +32,9 @@ class MmLoader {
 /// Anonymous memory: every page starts zero-filled.
 class AnonymousLoader final : public MmLoader {
  public:
+  /// Leaves the zero-filled page as it is.
   Result<void> load(Page&, std::uint64_t) override { return Ok(); }
+  /// Another anonymous loader; nullptr if out of memory.
   MmLoader* clone() const override;
 };
 
@@ -40,9 +43,13 @@ class AnonymousLoader final : public MmLoader {
 /// Nothing is ever written back.
 class FileLoader final : public MmLoader {
  public:
+  /// The loader of a mapping whose first `file_bytes` bytes come from `file` at
+  /// `file_offset`. Files live for the whole boot, so the reference stays valid.
   FileLoader(fs::File& file, std::uint64_t file_offset, std::uint64_t file_bytes)
       : file_(file), file_offset_(file_offset), file_bytes_(file_bytes) {}
+  /// Copies the file bytes that fall into the page at mapping offset `offset`.
   Result<void> load(Page& page, std::uint64_t offset) override;
+  /// The same mapping of the same file; nullptr if out of memory.
   MmLoader* clone() const override;
 
  private:
@@ -53,18 +60,21 @@ class FileLoader final : public MmLoader {
 
 /// One mapping: [start, end), page aligned.
 struct VmAreaStruct {
-  Va start;
-  Va end;
-  Permission permission;  // what the pages get (kUser is always included)
-  MmLoader* loader;       // owned by the set holding the area
+  Va start;               ///< the first byte of the mapping
+  Va end;                 ///< the end of the mapping (exclusive)
+  Permission permission;  ///< what the pages get (kUser is always included)
+  MmLoader* loader;       ///< owned by the set holding the area
 
+  /// True if `va` lies in [start, end).
   bool contains(Va va) const { return va >= start && va < end; }
 };
 
 /// The areas of one address space, sorted by address, never overlapping. Host-testable.
 class VmaSet {
  public:
+  /// An empty set.
   VmaSet() = default;
+  /// Takes over `other`'s areas; `other` is left empty.
   VmaSet(VmaSet&& other)
       : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_) {
     other.areas_ = nullptr;
@@ -72,6 +82,7 @@ class VmaSet {
   }
   VmaSet(const VmaSet&) = delete;
   VmaSet& operator=(const VmaSet&) = delete;
+  /// Frees the areas and their loaders.
   ~VmaSet();
 
   /// Adds [start, end) (page aligned, start < end); takes `loader` whatever the outcome.
@@ -85,7 +96,9 @@ class VmaSet {
   /// True if every byte of [va, va + len) lies in areas that all include `needed`.
   bool covers(Va va, std::uint64_t len, Permission needed) const;
 
+  /// How many areas there are.
   std::size_t size() const { return count_; }
+  /// The `i`-th area in address order (`i` below size()).
   const VmAreaStruct& operator[](std::size_t i) const { return areas_[i]; }
 
  private:

@@ -1,11 +1,14 @@
-// SpinLock<T>: data guarded by a spin lock, reachable only through a guard.
-//
-//   SpinLock<Counter> counter;
-//   { auto guard = counter.lock(); guard->value++; }   // interrupts off, lock held
-//
-// The guard disables interrupts on this CPU while it lives and restores the state it found,
-// so guards nest in LIFO order (a guard must be destroyed before any guard taken earlier).
-// While waiting for the lock, the CPU keeps answering TLB shootdowns (abyss::cpu_relax).
+/// \file
+/// SpinLock<T>: data guarded by a spin lock, reachable only through a guard.
+///
+/// ```{.cpp}
+///   SpinLock<Counter> counter;
+///   { auto guard = counter.lock(); guard->value++; }   // interrupts off, lock held
+/// ```
+///
+/// The guard disables interrupts on this CPU while it lives and restores the state it found,
+/// so guards nest in LIFO order (a guard must be destroyed before any guard taken earlier).
+/// While waiting for the lock, the CPU keeps answering TLB shootdowns (abyss::cpu_relax).
 #pragma once
 
 #include <utility>
@@ -14,12 +17,17 @@
 
 namespace keos {
 
+/// A T that only the holder of the spin lock may touch (see the file comment).
 template <class T>
 class SpinLock {
  public:
+  /// Proof that the lock is held (interrupts off), and the way to the data. Destroying
+  /// it releases the lock and restores the interrupt state.
   class [[nodiscard]] Guard {
    public:
+    /// The guarded data's members.
     T* operator->() { return &lock_.value_; }
+    /// The guarded data.
     T& operator*() { return lock_.value_; }
 
    private:
@@ -29,6 +37,7 @@ class SpinLock {
     SpinLock& lock_;
   };
 
+  /// A free lock whose data is constructed from `args`.
   template <class... Args>
   constexpr explicit SpinLock(Args&&... args) : value_(std::forward<Args>(args)...) {}
   SpinLock(const SpinLock&) = delete;

@@ -1,13 +1,16 @@
-// WaitQueue: threads sleeping until a condition holds.
-//
-//   queue.wait_until([&] { return state.lock()->ready; });   // sleeps until true
-//   { state.lock()->ready = true; }  queue.wake_all();        // elsewhere
-//
-// The condition is checked with the queue's lock held, after the waiter is on the queue,
-// so a wake-up between the check and the sleep is never lost; wake-ups may be spurious
-// (the condition is re-checked). A killed thread stops waiting (wait_until returns false)
-// unless the wait is Wakeup::kOnlyWhenReady. The condition may take spin locks but must
-// not sleep. A thread waits on one queue at a time (the queue links the threads).
+/// \file
+/// WaitQueue: threads sleeping until a condition holds.
+///
+/// ```{.cpp}
+///   queue.wait_until([&] { return state.lock()->ready; });   // sleeps until true
+///   { state.lock()->ready = true; }  queue.wake_all();        // elsewhere
+/// ```
+///
+/// The condition is checked with the queue's lock held, after the waiter is on the queue,
+/// so a wake-up between the check and the sleep is never lost; wake-ups may be spurious
+/// (the condition is re-checked). A killed thread stops waiting (wait_until returns false)
+/// unless the wait is Wakeup::kOnlyWhenReady. The condition may take spin locks but must
+/// not sleep. A thread waits on one queue at a time (the queue links the threads).
 #pragma once
 
 #include <abyss/spinlock.hpp>
@@ -19,8 +22,11 @@ class Thread;
 /// Whether kill() ends a wait early.
 enum class Wakeup { kReadyOrKilled, kOnlyWhenReady };
 
+/// A queue of sleeping threads (see the file comment). Safe from any CPU; wake_one() and
+/// wake_all() may be called from interrupt handlers.
 class WaitQueue {
  public:
+  /// An empty queue.
   constexpr WaitQueue() = default;
   WaitQueue(const WaitQueue&) = delete;
   WaitQueue& operator=(const WaitQueue&) = delete;

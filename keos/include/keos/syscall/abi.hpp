@@ -1,6 +1,7 @@
-// SyscallAbi: a system call as the ABI carries it. The number is in rax; the arguments in
-// rdi, rsi, rdx, r10, r8, r9; the result goes back in rax, where an error becomes its
-// negative errno value (the one place errors turn into numbers).
+/// \file
+/// SyscallAbi: a system call as the ABI carries it. The number is in rax; the arguments in
+/// rdi, rsi, rdx, r10, r8, r9; the result goes back in rax, where an error becomes its
+/// negative errno value (the one place errors turn into numbers).
 #pragma once
 
 #include <cstdint>
@@ -26,9 +27,12 @@ enum class Sys : std::uint64_t {
   kGetPhys = 0x81,
 };
 
+/// A view of the saved registers of one system call (see the file comment).
 class SyscallAbi {
  public:
+  /// Views `regs`, which must outlive the SyscallAbi.
   explicit SyscallAbi(Registers& regs) : regs_(regs) {}
+  /// The system-call number (rax; see Sys).
   std::uint64_t number() const { return regs_.rax; }
   /// Argument `i` (0 .. 5).
   std::uint64_t arg(int i) const {
@@ -46,6 +50,7 @@ class SyscallAbi {
     regs_.rax = result.is_ok() ? result.value()
                                : static_cast<std::uint64_t>(-errno_of(result.error()));
   }
+  /// The registers themselves (fork copies them).
   Registers& registers() { return regs_; }
 
  private:

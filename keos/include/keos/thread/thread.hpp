@@ -1,17 +1,20 @@
-// Threads.
-//
-// A Thread is a kernel stack, saved registers and a state; it may carry a Task (a user
-// address space and its system calls). Threads are created with ThreadBuilder:
-//
-//   JoinHandle h = ThreadBuilder("worker").spawn([] { return 42; }).take();
-//   int code = h.join();   // 42
-//
-// A thread ends when its function returns (the value is its exit code), when it calls
-// Current::exit(code), or when it is killed (exit code -1; see kill()). Its stack and task
-// are released only after its CPU has switched away from it, once no JoinHandle remains.
-//
-// Kernel stacks are kKernelStackSize bytes with an unmapped guard region below them, so an
-// overflow faults instead of corrupting memory; the panic report names the thread.
+/// \file
+/// Threads.
+///
+/// A Thread is a kernel stack, saved registers and a state; it may carry a Task (a user
+/// address space and its system calls). Threads are created with ThreadBuilder:
+///
+/// ```{.cpp}
+///   JoinHandle h = ThreadBuilder("worker").spawn([] { return 42; }).take();
+///   int code = h.join();   // 42
+/// ```
+///
+/// A thread ends when its function returns (the value is its exit code), when it calls
+/// Current::exit(code), or when it is killed (exit code -1; see kill()). Its stack and task
+/// are released only after its CPU has switched away from it, once no JoinHandle remains.
+///
+/// Kernel stacks are kKernelStackSize bytes with an unmapped guard region below them, so an
+/// overflow faults instead of corrupting memory; the panic report names the thread.
 #pragma once
 
 #include <atomic>
@@ -26,10 +29,13 @@
 
 namespace keos {
 
+/// A thread's id: unique for the whole boot, never reused.
 using ThreadId = std::uint64_t;
 class Teletype;
 
+/// The size of each thread's kernel stack (a guard region lies below it).
 inline constexpr std::size_t kKernelStackSize = 32 * 1024;
+/// The exit code of a killed thread.
 inline constexpr int kKilledExitCode = -1;
 
 class Thread;
@@ -37,7 +43,9 @@ class Thread;
 /// Owns a reference to a spawned thread; join() waits for it and returns its exit code.
 class JoinHandle {
  public:
+  /// Takes over one reference to `thread` (the thread code makes handles).
   explicit JoinHandle(Thread* thread) : thread_(thread) {}
+  /// Takes over `other`'s reference; `other` is left empty.
   JoinHandle(JoinHandle&& other) : thread_(other.thread_) { other.thread_ = nullptr; }
   JoinHandle(const JoinHandle&) = delete;
   JoinHandle& operator=(const JoinHandle&) = delete;
@@ -47,6 +55,7 @@ class JoinHandle {
 
   /// Blocks until the thread has exited; returns its exit code. Once only.
   int join();
+  /// The thread's id.
   ThreadId id() const;
 
  private:
@@ -59,8 +68,12 @@ enum class Affinity { kAnyCpu, kPinned };
 /// creator's (a forked process continues with its parent's).
 enum class FpuState { kClean, kInherit };
 
+/// Describes a thread to create; spawn() creates it. Each setter returns the builder, so
+/// calls chain: `ThreadBuilder("t").pin_to_cpu(1).spawn(fn)`.
 class ThreadBuilder {
  public:
+  /// A thread called `name` (a string that outlives the thread, e.g. a literal), with no
+  /// task, runnable on any CPU, with a clean FPU state.
   explicit ThreadBuilder(const char* name) : name_(name) {}
 
   /// Gives the thread a task (taking ownership): it will run with the task's page table.
@@ -122,8 +135,11 @@ class ThreadBuilder {
 /// The running thread.
 class Current {
  public:
+  /// Ends the running thread with exit `code`; never returns.
   [[noreturn]] static void exit(int code);
+  /// The running thread's id.
   static ThreadId id();
+  /// The running thread's name.
   static const char* name();
   /// The running thread's task, or nullptr for a kernel thread.
   static Task* task();

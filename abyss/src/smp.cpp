@@ -88,7 +88,9 @@ void start_one(Cpu& c, smp::StackAllocator alloc) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     apic::send_ipi(c.apic_id, apic::Delivery::kStartup,
                    static_cast<std::uint8_t>(kTrampolinePa >> 12));
-    std::uint64_t deadline = time::now_ns() + (attempt == 0 ? 1'000'000 : 1'000'000'000);
+    // The second wait is long: under emulation on a loaded host, an AP's thread may not
+    // run for a good while (8 CPUs on 2 host cores timed out at 1 s).
+    std::uint64_t deadline = time::now_ns() + (attempt == 0 ? 1'000'000 : 10'000'000'000);
     while (time::now_ns() < deadline) {
       if (c.online.load(std::memory_order_acquire)) return;
       cpu::pause();

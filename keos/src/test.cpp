@@ -9,6 +9,7 @@
 #include <abyss/power.hpp>
 #include <abyss/string.hpp>
 #include <abyss/time.hpp>
+#include <keos/bench.hpp>
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/teletype.hpp>
 #include <keos/thread/thread.hpp>
@@ -109,6 +110,7 @@ void fail(const char* file, int line, const char* fmt, ...) {
 bool failed() { return g_failed; }
 
 void run_from_cmdline(const char* cmdline) {
+  if (abyss::cmdline_has(cmdline, "bench")) bench::run_from_cmdline(cmdline);  // no tests
   sort_tests();
   if (abyss::cmdline_has(cmdline, "test.list")) {
     list_tests();

@@ -4,7 +4,8 @@
 /// A test is a function registered with KEOS_TEST(name) { ... }; the registration lands in
 /// the .keos_tests section, so the kernel finds every linked test without a hand-kept list.
 /// The kernel command line selects what runs: `test=NAME,GLOB*` (default: every test that
-/// does not expect a panic) or `test.list` to print the table.
+/// does not expect a panic) or `test.list` to print the table; with `bench=...` the
+/// benchmarks of keos/bench.hpp run instead of any test.
 ///
 /// Protocol on the console, one line each (the host runner parses these):
 /// ```

@@ -15,7 +15,9 @@ reference solution of project 3 and the student's skeleton:
                        "not implemented" (todo), every regression test passed, score 0;
                        no staff-only file in it
   broken-NAME/*        each deliberately broken solution (grader/broken/NAME.patch applied
-                       to the solution) graded as a submission must lose points
+                       to the solution) graded as a submission must lose points and fail
+                       the tests its `Must lose:` line names (graded tests with the
+                       default timeout only: the long stress tests would just time out)
 
 With TESTS (a selection) the handout and broken solutions are skipped; the selected
 rubric tests are graded on the solution (must pass) and on the skeleton (must be todo or,
@@ -354,6 +356,15 @@ def grade_skeleton(args, tally: Tally) -> None:
     check_skeleton("grade-skeleton", results.gradescope(g), tally, whole=False)
 
 
+def quick_graded_tests(rubric_path: str) -> list[str]:
+    """The rubric's test keys (names or globs) that carry points and keep the default
+    timeout."""
+    with open(rubric_path) as f:
+        data = json.load(f)
+    return [key for group in data.get("rubrics", {}).values() if group.get("points", 0) > 0
+            for key, overrides in group.get("tests", {}).items() if "timeout" not in overrides]
+
+
 def check_broken(args, tally: Tally) -> None:
     """Each broken solution, graded as a submission, loses points."""
     for patch_path in sorted(glob.glob(BROKEN_GLOB)):
@@ -374,7 +385,11 @@ def check_broken(args, tally: Tally) -> None:
         os.makedirs(os.path.dirname(source), exist_ok=True)
         with open(source, "w") as f:
             f.write(broken)
+        # The graded tests with the default timeout: a broken solution can make a long
+        # stress test run to its timeout, which takes minutes and proves nothing more.
         opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True)
+        if not opts.tests:
+            opts.tests = quick_graded_tests(args.rubric)
         try:
             g = grade.grade_submission(source, opts, ".", "build",
                                        os.path.join(grade.WORK_DIR, suite))

@@ -82,7 +82,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade handout clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade handout bench clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -209,6 +209,13 @@ handout:
 
 gdb-tools:
 	@scripts/setup.sh gdb
+
+# Benchmarks (grader/bench.py) on the reference solution's kernel (in the handout: the
+# student's, once fork works): BENCH_MODE=tcg (default), icount (QEMU counts instructions)
+# or kvm. Results: build/bench/results.json.
+BENCH_MODE ?= $(if $(KVM),kvm,tcg)
+bench: $(BUILD)/keos-$(if $(PROJECT3_SRC_solution),solution,student).iso
+	$(PYTHON) grader/bench.py --iso $< --mode $(BENCH_MODE) --mem $(MEM)
 
 # ---------------------------------------------------------------------------------------
 # Documentation: the API reference (Doxygen over the public headers and project3/fork.cpp)

@@ -14,6 +14,7 @@ reference solution of project 3 and the student's skeleton:
                        scratch and graded with its own `make grade`: every graded test
                        "not implemented" (todo), every regression test passed, score 0;
                        no staff-only file in it
+  bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
   broken-NAME/*        each deliberately broken solution (grader/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
@@ -407,6 +408,19 @@ def check_broken(args, tally: Tally) -> None:
                         f"{test}: {verdicts.get(test, 'not graded')}")
 
 
+def check_bench_smoke(args, tally: Tally) -> None:
+    """`make bench` at tiny sizes on the solution: every metric must arrive (timings are
+    not judged here), so the benchmark suite cannot rot."""
+    print("\nbench-smoke: grader/bench.py --smoke on the reference solution")
+    out = os.path.join(LOG_DIR, "bench-smoke.json")
+    proc = subprocess.run([sys.executable, os.path.join("grader", "bench.py"), "--smoke",
+                           "--iso", args.solution_iso, "--mem", args.mem, "--json", out],
+                          capture_output=True, text=True)
+    print("  " + "\n  ".join((proc.stdout + proc.stderr).strip().splitlines()[-3:]))
+    tally.check("bench-smoke", "every metric arrives", proc.returncode == 0,
+                (proc.stdout + proc.stderr)[-2000:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -446,6 +460,7 @@ def main() -> int:
         else:
             check_handout(args, tally)
             check_broken(args, tally)
+            check_bench_smoke(args, tally)
 
     with open(args.junit, "w") as f:
         f.write(results.junit_xml(tally.cases, "make test"))

@@ -1,4 +1,5 @@
 // fork(): the provided steps. The assignment's parts are in project3/fork.cpp.
+#include <atomic>
 #include <new>
 
 #include <keos/mm/frame_alloc.hpp>
@@ -22,7 +23,31 @@ void restore_write_access(PageTable& table, const LazyPager& pager) {
   });
 }
 
+std::atomic<ForkCopy> g_fork_copy{ForkCopy::kOnWrite};
+
+// ForkCopy::kEager: the child takes a private copy of every shared page of a writable
+// mapping now, as its first write would; the parent then owns its frames alone again.
+Result<void> copy_eagerly(PageTable& child, LazyPager& child_pager) {
+  KernelError error{};
+  bool failed = false;
+  child.for_each_present([&](PteSlot slot) {
+    const VmAreaStruct* vma = child_pager.areas().find(slot.va());
+    if (failed || vma == nullptr || !has(vma->permission, Permission::kWrite)) return;
+    constexpr std::uint64_t kPresentWrite = 0b11;  // #PF error code: P and W
+    Result<void> copied = child_pager.do_copy_on_write(
+        child, *vma, PageFaultReason::from_error_code(kPresentWrite, slot.va()));
+    if (copied.is_err()) {
+      failed = true;
+      error = copied.error();
+    }
+  });
+  if (failed) return Err(error);
+  return Ok();
+}
+
 }  // namespace
+
+void set_fork_copy(ForkCopy mode) { g_fork_copy.store(mode); }
 
 Result<ThreadId> Process::fork(const Registers& regs) {
   // 1. The file table: the child gets its own descriptors for the same files.
@@ -35,6 +60,10 @@ Result<ThreadId> Process::fork(const Registers& regs) {
     Result<PageTable> table = PageTable::create();
     if (table.is_err()) return Err(table.error());
     Result<void> shared = mm_.pager().write_protect_ptes(mm_.page_table(), table.value());
+    if (shared.is_ok() && g_fork_copy.load() == ForkCopy::kEager) {
+      shared = copy_eagerly(table.value(), pager);
+      if (shared.is_ok()) restore_write_access(mm_.page_table(), mm_.pager());
+    }
     if (shared.is_ok()) {
       auto* process = new (std::nothrow) Process(
           MmStruct<LazyPager>(table.take(), static_cast<LazyPager&&>(pager)),

@@ -66,6 +66,14 @@ Result<JoinHandle> start_process(Process* process, const Registers& regs, const 
 /// thread's teletype and returns its exit code (forked children are not waited for).
 Result<int> run_elf(const char* name, const char* const* args, std::size_t argc);
 
+/// How fork() gives the child its memory. kOnWrite is the real thing (copy-on-write).
+/// kEager exists only to measure copy-on-write against (`make bench`): fork runs the same
+/// steps, then copies every present page of a writable mapping into the child at once
+/// (through do_copy_on_write), so that parent and child share nothing writable.
+enum class ForkCopy { kOnWrite, kEager };
+/// Sets how later forks copy memory (default kOnWrite). For benchmarks only.
+void set_fork_copy(ForkCopy mode);
+
 /// Project 3 (project3/fork.cpp): the registers a forked child starts with.
 Registers fork_child_registers(const Registers& parent);
 

@@ -70,7 +70,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb clean tools FORCE
+.PHONY: all run test unit gdb clean tools fuzz FORCE
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -176,6 +176,16 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	$(PYTHON) grader/check.py --iso $(BUILD)/keos-student.iso --rubric $(PROJECT3_RUBRIC) \
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
+
+# A long fuzzer run: `make fuzz SEED=1 ITER=100000 [FORK=1]` (FORK=1 forks too, and so
+# runs the solution's kernel).
+SEED ?=
+ITER ?= 20000
+FORK ?=
+fuzz: SOLUTION := $(if $(FORK),1,$(SOLUTION))
+fuzz:
+	$(MAKE) run PROG=fuzz SOLUTION=$(SOLUTION) \
+	  ARGS="$(if $(SEED),$(SEED),random) $(ITER) $(if $(FORK),fork)"
 
 gdb: $(ISO)
 	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF)

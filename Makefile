@@ -30,6 +30,14 @@ KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-thre
   -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
   -fno-stack-clash-protection -fcf-protection=none -fno-asynchronous-unwind-tables \
   -U_FORTIFY_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
+# `make SAN=1 ...` builds the kernel with UBSan (runtime: abyss/src/ubsan.cpp, which
+# reports and panics). No alignment check: firmware tables are parsed from packed
+# structures, and x86 allows unaligned accesses. No vptr check: it needs RTTI. Every
+# object and link depends on the flags stamp, so switching SAN rebuilds the kernel.
+SAN ?=
+ifeq ($(SAN),1)
+  KERNEL_CXXFLAGS += -fsanitize=undefined -fno-sanitize=alignment,vptr -fno-sanitize-recover=all
+endif
 KERNEL_INCLUDES = $(addprefix -I,$(KERNEL_INCLUDE_DIRS))
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker --no-relax \
   -T abyss/kernel.ld

@@ -42,6 +42,14 @@ KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-thre
   -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
   -fno-stack-clash-protection -fcf-protection=none -fno-asynchronous-unwind-tables \
   -U_FORTIFY_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
+# `make SAN=1 ...` builds the kernel with UBSan (runtime: abyss/src/ubsan.cpp, which
+# reports and panics). No alignment check: firmware tables are parsed from packed
+# structures, and x86 allows unaligned accesses. No vptr check: it needs RTTI. Every
+# object and link depends on the flags stamp, so switching SAN rebuilds the kernel.
+SAN ?=
+ifeq ($(SAN),1)
+  KERNEL_CXXFLAGS += -fsanitize=undefined -fno-sanitize=alignment,vptr -fno-sanitize-recover=all
+endif
 KERNEL_INCLUDES = $(addprefix -I,$(KERNEL_INCLUDE_DIRS))
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-dynamic-linker --no-relax \
   -T abyss/kernel.ld
@@ -82,7 +90,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade handout bench clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade handout bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -240,6 +248,16 @@ diagrams: $(DIAGRAMS)
 docs/diagrams/%.svg: docs/diagrams/%.dot | docs-tools
 	@$(if $(Q),echo "  DOT     $<")
 	$(Q)dot -Tsvg -o $@ $<
+
+# A long fuzzer run: `make fuzz SEED=1 ITER=100000 [FORK=1]` (FORK=1 forks too, and so
+# runs the solution's kernel).
+SEED ?=
+ITER ?= 20000
+FORK ?=
+fuzz: SOLUTION := $(if $(FORK),1,$(SOLUTION))
+fuzz:
+	$(MAKE) run PROG=fuzz SOLUTION=$(SOLUTION) \
+	  ARGS="$(if $(SEED),$(SEED),random) $(ITER) $(if $(FORK),fork)"
 
 clean:
 	rm -rf $(BUILD)

@@ -8,3 +8,6 @@ KERNEL_SRCS += $(wildcard abyss/src/*.cpp)
 UNIT_KERNEL_SRCS += abyss/src/format.cpp abyss/src/multiboot2.cpp abyss/src/acpi.cpp \
   abyss/src/symbols.cpp abyss/src/cmdline.cpp
 UNIT_SRCS += $(wildcard abyss/tests/*.cpp) $(wildcard abyss/tests/support/*.cpp)
+
+# The UBSan runtime must not check itself (it would recurse).
+$(BUILD)/kernel/abyss/src/ubsan.o: KERNEL_CXXFLAGS += -fno-sanitize=all

@@ -5,6 +5,7 @@
 #include <abyss/spinlock.hpp>
 #include <abyss/string.hpp>
 #include <keos/mm/buddy.hpp>
+#include <keos/mm/fault_inject.hpp>
 
 namespace keos::mm {
 namespace {
@@ -98,6 +99,7 @@ void init_frame_allocator() {
 }
 
 Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
+  if (fault_inject::should_fail(fault_inject::Site::kFrame)) return Err(KernelError::kNoMemory);
   std::uint32_t frame;
   {
     abyss::SpinLockGuard guard(g_lock);

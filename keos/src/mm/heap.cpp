@@ -4,6 +4,7 @@
 
 #include <abyss/spinlock.hpp>
 #include <keos/mm/buddy.hpp>
+#include <keos/mm/fault_inject.hpp>
 #include <keos/mm/frame_alloc.hpp>
 
 namespace keos::mm {
@@ -110,6 +111,7 @@ unsigned large_order(std::size_t size) {
 }  // namespace
 
 void* heap_alloc(std::size_t size, std::size_t align) {
+  if (fault_inject::should_fail(fault_inject::Site::kHeap)) return nullptr;
   if (size == 0) size = 1;
   if (align > size) size = align;  // slots and blocks are aligned to their size
   if (size <= (std::size_t{1} << kMaxShift)) return slab_alloc(class_of(size));

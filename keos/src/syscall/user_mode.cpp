@@ -28,12 +28,14 @@ void handle_user_exception(abyss::TrapFrame& frame) {
   auto vector = static_cast<abyss::Vector>(frame.vector);
   if (vector == abyss::Vector::kPageFault && task != nullptr) {
     std::uint64_t address = abyss::cpu::read_cr2();
-    if (task->page_fault(frame.error_code, Va(address)).is_ok()) {
+    Result<void> resolved = task->page_fault(frame.error_code, Va(address));
+    if (resolved.is_ok()) {
       exit_if_killed();
       return;
     }
-    abyss::log::info("thread %lu (%s): page fault at 0x%lx (rip 0x%lx, error 0x%lx): exit -1",
-                     Current::id(), Current::name(), address, frame.rip, frame.error_code);
+    abyss::log::info("thread %lu (%s): page fault at 0x%lx (rip 0x%lx, error 0x%lx): %s: exit -1",
+                     Current::id(), Current::name(), address, frame.rip, frame.error_code,
+                     error_name(resolved.error()));
   } else {
     abyss::log::info("thread %lu (%s): %s at rip 0x%lx: exit -1", Current::id(), Current::name(),
                      abyss::vector_name(frame.vector), frame.rip);

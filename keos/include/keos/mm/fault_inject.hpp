@@ -1,0 +1,31 @@
+// Out-of-memory fault injection, for tests: makes the N-th frame allocation or the N-th
+// heap allocation from now on fail, as if memory had run out at exactly that point.
+//
+// A test arms one site, runs an operation and looks whether the failure fired; sweeping N
+// from 1 until it no longer fires visits every allocation the operation makes. While a
+// site is armed it also counts its allocations. Off (the normal state) it costs one
+// relaxed atomic load per allocation. The allocators ask should_fail() before allocating;
+// every CPU's allocations count, so tests arm it only while nothing else runs.
+#pragma once
+
+#include <cstdint>
+
+namespace keos::mm::fault_inject {
+
+enum class Site { kFrame, kHeap };
+
+/// Counts from zero again; the `n`-th allocation at `site` from now fails (n >= 1). With
+/// n == kCountOnly nothing fails, the allocations are only counted.
+inline constexpr std::uint64_t kCountOnly = ~0ull;
+void arm(Site site, std::uint64_t n);
+/// Stops failing and counting at `site`.
+void disarm(Site site);
+/// Allocations at `site` since it was armed.
+std::uint64_t count(Site site);
+/// True if the armed failure happened since arm().
+bool fired(Site site);
+
+/// For the allocators: counts this allocation; true if it must fail.
+bool should_fail(Site site);
+
+}  // namespace keos::mm::fault_inject

@@ -23,11 +23,14 @@ void exit_if_killed() {
 }
 
 void handle_user_exception(abyss::TrapFrame& frame) {
+  // CR2 first, while interrupts are still off: once they are on, this thread can be
+  // preempted, and another thread's page fault on this CPU (or a move to another CPU)
+  // would leave a different address in CR2.
+  std::uint64_t address = abyss::cpu::read_cr2();
   abyss::cpu::enable_interrupts();  // ring 3 always runs with interrupts on
   Task* task = Current::task();
   auto vector = static_cast<abyss::Vector>(frame.vector);
   if (vector == abyss::Vector::kPageFault && task != nullptr) {
-    std::uint64_t address = abyss::cpu::read_cr2();
     Result<void> resolved = task->page_fault(frame.error_code, Va(address));
     if (resolved.is_ok()) {
       exit_if_killed();

@@ -253,19 +253,29 @@ def show(g: results.Grading) -> None:
     report.print_grading(g, sys.stdout, "never")
 
 
+def grade_iso_checked(iso: str, opts: grade.Options, suite: str,
+                      tally: Tally) -> results.Grading | None:
+    """Grades `iso` and shows the table; None (and a failed check if grading broke) when
+    there is nothing to show."""
+    try:
+        g = grade.grade_iso(iso, opts)
+    except grade.NothingSelected as e:
+        print(f"  (nothing to grade: {e})")
+        return None
+    except grade.GradeError as e:
+        tally.check(suite, "grading", False, str(e))
+        return None
+    show(g)
+    return g
+
+
 def grade_solution(args, tally: Tally) -> None:
     """The reference solution gets every point of the rubric (every selected test)."""
     print("\ngrade-solution: the reference solution graded by grade.py")
     opts = grade_options(args, grade.LOG_DIR)
-    try:
-        g = grade.grade_iso(args.solution_iso, opts)
-    except grade.NothingSelected as e:
-        print(f"  (nothing to grade: {e})")
+    g = grade_iso_checked(args.solution_iso, opts, "grade-solution", tally)
+    if g is None:
         return
-    except grade.GradeError as e:
-        tally.check("grade-solution", "grading", False, str(e))
-        return
-    show(g)
     grade.write_outputs(g, opts, None, os.path.join(grade.LOG_DIR, "junit.xml"))
     for t in g.tests:
         tally.check("grade-solution", t.name, t.passed, f"{t.verdict}: {t.reason} "
@@ -345,15 +355,9 @@ def grade_skeleton(args, tally: Tally) -> None:
     """With a selection: the selected rubric tests on the skeleton ISO of this tree."""
     print("\ngrade-skeleton: the skeleton graded by grade.py")
     opts = grade_options(args, os.path.join(LOG_DIR, "grade-skeleton"))
-    try:
-        g = grade.grade_iso(args.iso, opts)
-    except grade.NothingSelected as e:
-        print(f"  (nothing to grade: {e})")
+    g = grade_iso_checked(args.iso, opts, "grade-skeleton", tally)
+    if g is None:
         return
-    except grade.GradeError as e:
-        tally.check("grade-skeleton", "grading", False, str(e))
-        return
-    show(g)
     check_skeleton("grade-skeleton", results.gradescope(g), tally, whole=False)
 
 

@@ -78,8 +78,7 @@ struct Header {
 };
 
 // Checks the header at `at`; returns nullptr and fills `out`, or the reason it is refused.
-const char* read_header(const std::uint8_t* data, std::size_t size, std::size_t at,
-                        Header& out) {
+const char* read_header(const std::uint8_t* data, std::size_t size, std::size_t at, Header& out) {
   const std::uint8_t* h = data + at;
   if (memcmp(h + kMagicAt, "ustar", 5) != 0) return "no ustar magic";
   if (!checksum_ok(h)) return "bad header checksum";
@@ -98,8 +97,7 @@ const char* read_header(const std::uint8_t* data, std::size_t size, std::size_t 
 
 }  // namespace
 
-Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size,
-                               ArchiveDefect* defect) {
+Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size, ArchiveDefect* defect) {
   ArchiveDefect ignored;
   if (defect == nullptr) defect = &ignored;
   // First pass counts the files, second records them: both walk the same headers.

@@ -34,3 +34,5 @@ $(BUILD)/userland/bin/%: userland/tests/%.c $(USER_LIB) $(USER_CRT0) userland/us
 userland: $(USER_PROGS)
 
 -include $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d) $(USER_PROGS:=.d)
+
+include userland/hostile/hostile.mk

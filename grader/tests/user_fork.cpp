@@ -97,3 +97,9 @@ KEOS_TEST(cow_cleanup_stress) {
     }
   }
 }
+
+// Six process trees forking, writing the same shared pages and exiting on all CPUs at once,
+// 150 rounds each: every process must see only its own data (userland/tests/cow_smp_stress.c),
+// and the harness checks that every frame comes back.
+KEOS_USER_TEST(cow_smp_stress, .program = "cow_smp_stress",
+               .stdout_text = "cow_smp_stress: 6 workers x 150 rounds x 2 children, all data intact\n")

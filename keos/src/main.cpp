@@ -55,19 +55,30 @@ std::uint8_t* read_fw_cfg_file(const char* name, std::size_t* size) {
   return data;
 }
 
+// Panics with what is wrong with the archive `what` (and where), so a corrupt root file
+// system stops the boot with a message rather than a crash later.
+[[noreturn]] void refuse_archive(const char* what, keos::KernelError error,
+                                 const keos::fs::ArchiveDefect& defect) {
+  if (error == keos::KernelError::kInvalidArgument && defect.reason != nullptr) {
+    abyss::panic("%s: not a valid ustar archive: %s (header at byte %lu)", what, defect.reason,
+                 defect.offset);
+  }
+  abyss::panic("%s: %s", what, keos::error_name(error));
+}
+
 void mount_file_systems() {
-  keos::Result<void> root = keos::fs::mount_root();
+  keos::fs::ArchiveDefect defect;
+  keos::Result<void> root = keos::fs::mount_root(&defect);
   if (root.is_err()) {
-    abyss::panic("root file system: %s (the GRUB module \"rootfs\" must be a ustar archive)",
-                 keos::error_name(root.error()));
+    refuse_archive(root.error() == keos::KernelError::kNoSuchEntry
+                       ? "root file system (no GRUB module \"rootfs\")"
+                       : "root file system (GRUB module \"rootfs\")",
+                   root.error(), defect);
   }
   std::size_t size;
   if (std::uint8_t* extra = read_fw_cfg_file("opt/keos/extra.tar", &size)) {
-    keos::Result<void> added = keos::fs::add_archive(extra, size);
-    if (added.is_err()) {
-      abyss::panic("extra programs (EXTRA_PROGS): %s: not a valid ustar archive",
-                   keos::error_name(added.error()));
-    }
+    keos::Result<void> added = keos::fs::add_archive(extra, size, &defect);
+    if (added.is_err()) refuse_archive("extra programs (EXTRA_PROGS)", added.error(), defect);
   }
 }
 

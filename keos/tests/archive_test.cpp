@@ -261,3 +261,64 @@ TEST_CASE("archive: truncated and corrupted archives never read outside the buff
     check_inside(parse(bad, n), n);
   }
 }
+
+TEST_CASE("archive: a refusal says what is wrong and at which header") {
+  auto defect_of = [](const std::vector<std::uint8_t>& bytes, std::size_t n) {
+    keos::fs::ArchiveDefect d;
+    Result<Archive> r = Archive::parse(bytes.data(), n, &d);
+    REQUIRE(r.is_err());
+    CHECK(r.error() == KernelError::kInvalidArgument);
+    REQUIRE(d.reason != nullptr);
+    return d;
+  };
+  auto defect = [&](const Tar& t) { return defect_of(t.bytes, t.bytes.size()); };
+  Tar ok;
+  ok.file("ok", "fine");  // two blocks: the second header is at byte 1024
+
+  Header bad_sum = header("f", 1);
+  bad_sum[0] = 'g';
+  keos::fs::ArchiveDefect d = defect(Tar(ok).raw(bad_sum).data("x").end());
+  CHECK(std::string(d.reason) == "bad header checksum");
+  CHECK(d.offset == 2 * kBlock);
+
+  Header past = header("f", 5 * kBlock);
+  d = defect(Tar(ok).raw(past).data("x").end());
+  CHECK(std::string(d.reason) == "file data past the end of the archive");
+  CHECK(d.offset == 2 * kBlock);
+
+  Header not_octal = header("f", 0);
+  put(not_octal, 124, "0000000009 ");
+  seal(not_octal);
+  d = defect(Tar().raw(not_octal).end());
+  CHECK(std::string(d.reason) == "size field not octal");
+  CHECK(d.offset == 0);
+
+  Header base256 = header("f", 0);  // GNU's binary size: not ustar, refused
+  std::memset(&base256[124], 0, 12);
+  base256[124] = 0x80;
+  base256[135] = 1;
+  seal(base256);
+  CHECK(std::string(defect(Tar().raw(base256).end()).reason) == "size field not octal");
+
+  Header magic = header("f", 0);
+  put(magic, 257, "USTAR");
+  seal(magic);
+  CHECK(std::string(defect(Tar().raw(magic).end()).reason) == "no ustar magic");
+
+  Tar cut = Tar(ok).file("g", "y");
+  d = defect_of(cut.bytes, 2 * kBlock + 100);
+  CHECK(std::string(d.reason) == "the archive ends inside a header");
+  CHECK(d.offset == 2 * kBlock);
+
+  d = defect(Tar(ok).file("ok", "again").end());
+  CHECK(std::string(d.reason) == "a name seen twice");
+  CHECK(d.offset == 2 * kBlock);
+
+  CHECK(std::string(defect(Tar().raw(header("l", 0, '2')).end()).reason) ==
+        "not a regular file or directory");
+  CHECK(std::string(defect(Tar().file("a/b", "x").end()).reason) ==
+        "empty name or a name with '/'");
+
+  // Missing end blocks are not a defect: the archive may end right after the last data.
+  CHECK(parse(Tar(ok).bytes).take().count() == 1);
+}

@@ -69,54 +69,67 @@ bool take_name(const std::uint8_t* h, char (&out)[101]) {
   return true;
 }
 
+// One header at `at` (a whole block of the `size`-byte archive): its kind, name and data.
+struct Header {
+  bool directory;
+  char name[101];
+  std::uint64_t data_at;  // of its data, from the archive's start
+  std::uint64_t len;      // of its data
+};
+
+// Checks the header at `at`; returns nullptr and fills `out`, or the reason it is refused.
+const char* read_header(const std::uint8_t* data, std::size_t size, std::size_t at, Header& out) {
+  const std::uint8_t* h = data + at;
+  if (memcmp(h + kMagicAt, "ustar", 5) != 0) return "no ustar magic";
+  if (!checksum_ok(h)) return "bad header checksum";
+  if (!all_zero(h + kPrefixAt, kPrefixLen)) return "a name prefix (a path too long)";
+  Result<std::uint64_t> len = octal(h + kSizeAt, kSizeLen);
+  if (len.is_err()) return "size field not octal";
+  out.len = len.value();
+  out.data_at = at + kBlock;
+  if (out.len > size - out.data_at) return "file data past the end of the archive";
+  std::uint8_t type = h[kTypeAt];
+  out.directory = type == '5';
+  if (!out.directory && type != '0' && type != 0) return "not a regular file or directory";
+  if (!out.directory && !take_name(h, out.name)) return "empty name or a name with '/'";
+  return nullptr;
+}
+
 }  // namespace
 
-Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size) {
+Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size, ArchiveDefect* defect) {
+  ArchiveDefect ignored;
+  if (defect == nullptr) defect = &ignored;
   // First pass counts the files, second records them: both walk the same headers.
   std::size_t files = 0;
   ArchiveEntry* entries = nullptr;
+  auto refuse = [&](std::size_t at, const char* reason) -> Err {
+    delete[] entries;
+    *defect = ArchiveDefect{at, reason};
+    return invalid();
+  };
   for (int pass = 0; pass < 2; ++pass) {
     std::size_t n = 0;
     std::size_t at = 0;
     while (at < size) {
-      if (size - at < kBlock) {
-        delete[] entries;
-        return invalid();  // the data ends inside a header
-      }
-      const std::uint8_t* h = data + at;
-      if (all_zero(h, kBlock)) break;  // the end marker
-      bool ok = memcmp(h + kMagicAt, "ustar", 5) == 0 && checksum_ok(h) &&
-                all_zero(h + kPrefixAt, kPrefixLen);
-      Result<std::uint64_t> file_size = octal(h + kSizeAt, kSizeLen);
-      ok = ok && file_size.is_ok();
-      std::uint64_t len = ok ? file_size.value() : 0;
-      std::uint64_t data_at = at + kBlock;
-      ok = ok && len <= size - data_at;
-      std::uint8_t type = h[kTypeAt];
-      bool directory = type == '5';
-      ok = ok && (directory || type == '0' || type == 0);
-      char name[101] = {};
-      ok = ok && (directory || take_name(h, name));
-      if (!ok) {
-        delete[] entries;
-        return invalid();
-      }
-      if (!directory) {
+      if (size - at < kBlock) return refuse(at, "the archive ends inside a header");
+      if (all_zero(data + at, kBlock)) break;  // the end marker
+      Header h;
+      if (const char* reason = read_header(data, size, at, h)) return refuse(at, reason);
+      if (!h.directory) {
         if (pass == 1) {
           for (std::size_t k = 0; k < n; ++k) {
-            if (strcmp(entries[k].name, name) == 0) {
-              delete[] entries;
-              return invalid();  // the namespace is flat: one file per name
-            }
+            // The namespace is flat: one file per name.
+            if (strcmp(entries[k].name, h.name) == 0) return refuse(at, "a name seen twice");
           }
-          memcpy(entries[n].name, name, sizeof name);
-          entries[n].offset = data_at;
-          entries[n].size = len;
+          memcpy(entries[n].name, h.name, sizeof h.name);
+          entries[n].offset = h.data_at;
+          entries[n].size = h.len;
         }
         ++n;
       }
-      std::uint64_t blocks = (len + kBlock - 1) / kBlock;
-      at = data_at + blocks * kBlock;  // may pass `size` only for the last file's padding
+      std::uint64_t blocks = (h.len + kBlock - 1) / kBlock;
+      at = h.data_at + blocks * kBlock;  // may pass `size` only for the last file's padding
     }
     if (pass == 0) {
       files = n;

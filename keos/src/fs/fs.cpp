@@ -31,8 +31,8 @@ std::size_t File::write_at(std::size_t offset, const void* src, std::size_t len)
   return n;
 }
 
-Result<void> add_archive(std::uint8_t* data, std::size_t size) {
-  Archive archive = TRY(Archive::parse(data, size));
+Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect) {
+  Archive archive = TRY(Archive::parse(data, size, defect));
   std::size_t total = g_count + archive.count();
   auto* files = new (std::nothrow) File[total == 0 ? 1 : total];
   if (files == nullptr) return Err(KernelError::kNoMemory);
@@ -54,12 +54,12 @@ Result<void> add_archive(std::uint8_t* data, std::size_t size) {
   return Ok();
 }
 
-Result<void> mount_root() {
+Result<void> mount_root(ArchiveDefect* defect) {
   const abyss::BootInfo& info = abyss::boot_info();
   for (std::size_t i = 0; i < info.module_count; ++i) {
     const abyss::BootModule& m = info.modules[i];
     if (strcmp(m.cmdline, "rootfs") != 0) continue;
-    return add_archive(phys_ptr<std::uint8_t>(m.start), m.end - m.start);
+    return add_archive(phys_ptr<std::uint8_t>(m.start), m.end - m.start, defect);
   }
   return Err(KernelError::kNoSuchEntry);
 }

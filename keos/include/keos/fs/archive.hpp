@@ -6,8 +6,9 @@
 /// regular files (type '0' or NUL) whose data lies inside the archive; directory entries
 /// (type '5') are skipped. The archive ends at a zero block, or exactly at the end of the
 /// data. Names lose a leading "./" and must then be non-empty, contain no '/', not repeat,
-/// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument; no
-/// input makes it read outside [data, data + size).
+/// and use no ustar prefix. Anything else makes parse() fail with kInvalidArgument and,
+/// when asked, say what is wrong and where (for the boot's panic message); no input makes
+/// it read outside [data, data + size).
 #pragma once
 
 #include <cstddef>
@@ -25,12 +26,21 @@ struct ArchiveEntry {
   std::size_t size;    ///< the file's size in bytes
 };
 
+/// Why parse() refused an archive: what is wrong, and the byte offset of the header where
+/// it found the problem.
+struct ArchiveDefect {
+  std::size_t offset = 0;        ///< of the offending 512-byte header from the archive's start
+  const char* reason = nullptr;  ///< a static string ("bad header checksum", ...)
+};
+
 /// The list of regular files of a validated ustar archive. It owns the list, not the
 /// archive's bytes, which must outlive it.
 class Archive {
  public:
-  /// Parses `size` bytes at `data`. kInvalidArgument (malformed), kNoMemory.
-  static Result<Archive> parse(const std::uint8_t* data, std::size_t size);
+  /// Parses `size` bytes at `data`. kInvalidArgument (malformed: `defect`, when given,
+  /// says why), kNoMemory.
+  static Result<Archive> parse(const std::uint8_t* data, std::size_t size,
+                               ArchiveDefect* defect = nullptr);
 
   /// Takes over `other`'s list; `other` is left empty.
   Archive(Archive&& other) : entries_(other.entries_), count_(other.count_) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include <abyss/spinlock.hpp>
+#include <keos/fs/archive.hpp>
 #include <keos/result.hpp>
 
 namespace keos::fs {
@@ -32,7 +33,7 @@ class File {
   std::size_t write_at(std::size_t offset, const void* src, std::size_t len);
 
  private:
-  friend Result<void> add_archive(std::uint8_t* data, std::size_t size);
+  friend Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect);
   char name_[101] = {};
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
@@ -40,11 +41,12 @@ class File {
 };
 
 /// Loads the root file system from the boot module "rootfs". Errors: kNoSuchEntry (no
-/// such module), kInvalidArgument (not a valid archive), kNoMemory.
-Result<void> mount_root();
+/// such module), kInvalidArgument (not a valid archive: `defect`, when given, says why and
+/// where), kNoMemory.
+Result<void> mount_root(ArchiveDefect* defect = nullptr);
 /// Adds the files of another ustar archive (kept in memory from now on) to the file
 /// system; a name that already exists keeps its first file. Errors as mount_root.
-Result<void> add_archive(std::uint8_t* data, std::size_t size);
+Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect = nullptr);
 /// The file called `name`; kNoSuchEntry if there is none.
 Result<File*> open(const char* name);
 /// How many files there are.

@@ -1,0 +1,217 @@
+"""The grading checks of `make test` (grader/check.py): the autograder run on the
+reference solution, on the skeleton, on the unpacked handout and on deliberately broken
+solutions, and the benchmark smoke run. Each records its outcome in a Tally."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grade  # noqa: E402
+import handout  # noqa: E402
+import patching  # noqa: E402
+import report  # noqa: E402
+import results  # noqa: E402
+import submission  # noqa: E402
+from tally import Tally  # noqa: E402
+
+LOG_DIR = os.path.join("build", "test")
+SOLUTION_SRC = os.path.join("project3", "solution", "fork.cpp")
+BROKEN_GLOB = os.path.join("grader", "broken", "*.patch")
+
+
+
+
+# ---------------------------------------------------------------------------------------
+# Gradings
+
+
+def grade_options(args, log_dir: str, **more) -> grade.Options:
+    return grade.Options(rubric=args.rubric, jobs=args.jobs, kvm=args.kvm,
+                         tests=grade.split_globs(args.tests), log_dir=log_dir,
+                         progress=None, mem=args.mem, **more)
+
+
+def show(g: results.Grading) -> None:
+    report.print_grading(g, sys.stdout, "never")
+
+
+def grade_iso_checked(iso: str, opts: grade.Options, suite: str,
+                      tally: Tally) -> results.Grading | None:
+    """Grades `iso` and shows the table; None (and a failed check if grading broke) when
+    there is nothing to show."""
+    try:
+        g = grade.grade_iso(iso, opts)
+    except grade.NothingSelected as e:
+        print(f"  (nothing to grade: {e})")
+        return None
+    except grade.GradeError as e:
+        tally.check(suite, "grading", False, str(e))
+        return None
+    show(g)
+    return g
+
+
+def grade_solution(args, tally: Tally) -> None:
+    """The reference solution gets every point of the rubric (every selected test)."""
+    print("\ngrade-solution: the reference solution graded by grade.py")
+    opts = grade_options(args, grade.LOG_DIR)
+    g = grade_iso_checked(args.solution_iso, opts, "grade-solution", tally)
+    if g is None:
+        return
+    grade.write_outputs(g, opts, None, os.path.join(grade.LOG_DIR, "junit.xml"))
+    for t in g.tests:
+        tally.check("grade-solution", t.name, t.passed, f"{t.verdict}: {t.reason} "
+                    f"(log {t.log})", t.time_s, quiet=True)
+    if not opts.tests:
+        tally.check("grade-solution", "full score", g.score == g.max_score and g.max_score > 0,
+                    f"{results.points(g.score)} of {results.points(g.max_score)}")
+
+
+def check_skeleton(suite: str, data: dict, tally: Tally, whole: bool) -> None:
+    """A grading of the untouched skeleton (results JSON): every graded test stops at a
+    student stub ("todo", never a timeout or a failure), every regression test passes,
+    and the score is 0."""
+    for t in data.get("tests", []):
+        want = "todo" if t["max_score"] > 0 else "pass"
+        tally.check(suite, t["name"], t.get("verdict") == want,
+                    f"expected {want}, got {t.get('verdict')}: {t.get('output', '')}",
+                    t.get("time", 0.0), quiet=True)
+    if whole:
+        tally.check(suite, "score 0", data.get("score") == 0 and bool(data.get("tests")),
+                    f"score {data.get('score')} with {len(data.get('tests', []))} tests")
+
+
+def _digest(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_handout(args, tally: Tally) -> None:
+    """`make handout`, unpacked and graded on its own."""
+    print("\nhandout: build/handout.tar.gz unpacked in a temporary directory, built there "
+          "from scratch, and graded by its own `make grade`")
+    out = os.path.join("build", "handout.tar.gz")
+    files = handout.make_tarball(".", out)
+    staff = handout.tree_files(".", staff=True)
+    globs = handout.read_globs(handout.STAFF_ONLY)
+    staff_only = [f for f in staff if handout.matches(f, globs)]
+    secret = {_digest(f) for f in staff_only if os.path.getsize(f) > 0}
+    leaked = [f for f in files if handout.matches(f, globs) or _digest(f) in secret]
+    tally.check("handout", "no staff-only material", not leaked and bool(staff_only),
+                f"in the handout: {', '.join(leaked)}" if leaked else "no staff-only list")
+    tmp = tempfile.mkdtemp(prefix="keos-handout-")
+    try:
+        with tarfile.open(out) as tar:
+            tar.extractall(tmp, **submission._TAR_FILTER)
+        root = os.path.join(tmp, handout.TOP_DIR)
+        grade_args = f"--junit {os.path.join('build', 'grade', 'junit.xml')}"
+        cmd = ["make", "-C", root, f"-j{args.jobs}", "grade", f"JOBS={args.jobs}",
+               f"GRADE_ARGS={grade_args}"] + (["KVM=1"] if args.kvm else [])
+        started = time.monotonic()
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, env=submission.clean_make_env())
+        took = time.monotonic() - started
+        output = proc.stdout.decode("utf-8", "replace")
+        log = os.path.join(LOG_DIR, "handout-make-grade.log")
+        with open(log, "w") as f:
+            f.write(output)
+        lines = [line for line in output.splitlines() if not line.startswith("make")]
+        start = next((i for i, line in enumerate(lines) if line.startswith("grade: ")), None)
+        print("\n".join(lines[start:] if start is not None else lines[-30:]))
+        print(f"(make grade in the unpacked handout took {took:.0f} s; output in {log})")
+        results_path = os.path.join(root, "build", "grade", "results.json")
+        if not tally.check("handout", "builds and grades", proc.returncode == 0 and
+                           os.path.exists(results_path),
+                           f"make grade exited with {proc.returncode}; see {log}", took):
+            return
+        kept = os.path.join(LOG_DIR, "handout-grade")
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(os.path.join(root, "build", "grade"), kept)
+        with open(results_path) as f:
+            check_skeleton("handout", json.load(f), tally, whole=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def grade_skeleton(args, tally: Tally) -> None:
+    """With a selection: the selected rubric tests on the skeleton ISO of this tree."""
+    print("\ngrade-skeleton: the skeleton graded by grade.py")
+    opts = grade_options(args, os.path.join(LOG_DIR, "grade-skeleton"))
+    g = grade_iso_checked(args.iso, opts, "grade-skeleton", tally)
+    if g is None:
+        return
+    check_skeleton("grade-skeleton", results.gradescope(g), tally, whole=False)
+
+
+def quick_graded_tests(rubric_path: str) -> list[str]:
+    """The rubric's test keys (names or globs) that carry points and keep the default
+    timeout."""
+    with open(rubric_path) as f:
+        data = json.load(f)
+    return [key for group in data.get("rubrics", {}).values() if group.get("points", 0) > 0
+            for key, overrides in group.get("tests", {}).items() if "timeout" not in overrides]
+
+
+def check_broken(args, tally: Tally) -> None:
+    """Each broken solution, graded as a submission, loses points."""
+    for patch_path in sorted(glob.glob(BROKEN_GLOB)):
+        name = os.path.basename(patch_path)[:-len(".patch")]
+        suite = f"broken-{name}"
+        with open(patch_path) as f:
+            patch = f.read()
+        print(f"\n{suite}: {SOLUTION_SRC} with {patch_path}, graded as a submission")
+        for line in patching.header(patch):
+            print(f"  {line}")
+        with open(SOLUTION_SRC) as f:
+            try:
+                broken = patching.apply(f.read(), patch)
+            except patching.PatchError as e:
+                tally.check(suite, "patch applies", False, f"{patch_path}: {e}")
+                continue
+        source = os.path.join(LOG_DIR, "broken", name, "fork.cpp")
+        os.makedirs(os.path.dirname(source), exist_ok=True)
+        with open(source, "w") as f:
+            f.write(broken)
+        # The graded tests with the default timeout: a broken solution can make a long
+        # stress test run to its timeout, which takes minutes and proves nothing more.
+        opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True)
+        if not opts.tests:
+            opts.tests = quick_graded_tests(args.rubric)
+        try:
+            g = grade.grade_submission(source, opts, ".", "build",
+                                       os.path.join(grade.WORK_DIR, suite))
+        except grade.GradeError as e:
+            tally.check(suite, "grading", False, str(e))
+            continue
+        show(g)
+        results.write_json(g, os.path.join(opts.log_dir, "results.json"))
+        tally.check(suite, "loses points", not g.build_error and g.score < g.max_score,
+                    "build failure" if g.build_error else
+                    f"scored {results.points(g.score)} of {results.points(g.max_score)}")
+        verdicts = {t.name: t.verdict for t in g.tests}
+        for test in patching.must_lose(patch):
+            tally.check(suite, f"{test} not passed", verdicts.get(test, "pass") != "pass",
+                        f"{test}: {verdicts.get(test, 'not graded')}")
+
+
+def check_bench_smoke(args, tally: Tally) -> None:
+    """`make bench` at tiny sizes on the solution: every metric must arrive (timings are
+    not judged here), so the benchmark suite cannot rot."""
+    print("\nbench-smoke: grader/bench.py --smoke on the reference solution")
+    out = os.path.join(LOG_DIR, "bench-smoke.json")
+    proc = subprocess.run([sys.executable, os.path.join("grader", "bench.py"), "--smoke",
+                           "--iso", args.solution_iso, "--mem", args.mem, "--json", out],
+                          capture_output=True, text=True)
+    print("  " + "\n  ".join((proc.stdout + proc.stderr).strip().splitlines()[-3:]))
+    tally.check("bench-smoke", "every metric arrives", proc.returncode == 0,
+                (proc.stdout + proc.stderr)[-2000:])

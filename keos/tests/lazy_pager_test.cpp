@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "catch.hpp"
+#include "counting_loader.hpp"
 #include "host_machine.hpp"
 
 using namespace keos;
@@ -23,13 +24,7 @@ constexpr Permission kRw = Permission::kRead | Permission::kWrite;
 constexpr Permission kRo = Permission::kRead;
 constexpr std::uint64_t kMax = ~0ull;
 
-struct CountingLoader : MmLoader {
-  static inline int alive = 0;
-  CountingLoader() { ++alive; }
-  ~CountingLoader() override { --alive; }
-  Result<void> load(Page&, std::uint64_t) override { return Ok(); }
-  MmLoader* clone() const override { return new CountingLoader; }
-};
+using keos::host::CountingLoader;
 
 using Mm = MmStruct<LazyPager>;
 

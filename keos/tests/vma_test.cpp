@@ -1,6 +1,7 @@
 #include <keos/process/vma.hpp>
 
 #include "catch.hpp"
+#include "counting_loader.hpp"
 
 using namespace keos;
 
@@ -9,13 +10,7 @@ namespace {
 constexpr Permission kRw = Permission::kRead | Permission::kWrite | Permission::kUser;
 constexpr Permission kRo = Permission::kRead | Permission::kUser;
 
-struct CountingLoader : MmLoader {
-  static inline int alive = 0;
-  CountingLoader() { ++alive; }
-  ~CountingLoader() override { --alive; }
-  Result<void> load(Page&, std::uint64_t) override { return Ok(); }
-  MmLoader* clone() const override { return new CountingLoader; }
-};
+using keos::host::CountingLoader;
 
 Va page(std::uint64_t n) { return Va(n * kPageSize); }
 

@@ -51,18 +51,13 @@ def parse_metric(line: str) -> Metric | None:
                   int(extra["n"]) if "n" in extra else None)
 
 
-def metrics_of(lines: list[str]) -> tuple[dict[str, Metric], list[str]]:
-    """The METRIC lines of a boot: from the console, and from user programs' standard
-    output (`@@ out 1 ...` lines, joined back into a stream). Also the error lines."""
+def metrics_of(result: ktest.BootResult) -> tuple[dict[str, Metric], list[str]]:
+    """The METRIC lines of a boot: from the console, and from the user programs' standard
+    output (which ktest collects from the `@@ out 1` lines). Also the error lines."""
     found: dict[str, Metric] = {}
-    errors = [line for line in lines if line.startswith("@@ bench error")]
-    stdout = b""
-    for line in lines:
-        if line.startswith("@@ out 1 "):
-            stdout += ktest.unescape(line[len("@@ out 1 "):])
-        elif (m := parse_metric(line)) is not None:
-            found[m.name] = m
-    for text in stdout.decode(errors="replace").splitlines():
+    errors = [line for line in result.lines if line.startswith("@@ bench error")]
+    stdout = bytes(result.output.get(None, {}).get(1, b""))
+    for text in result.lines + stdout.decode(errors="replace").splitlines():
         if (m := parse_metric(text)) is not None:
             found[m.name] = m
     return found, errors
@@ -76,7 +71,7 @@ def boot(iso: str, selection: str, ncpu: int, smoke: bool, mode: str, mem: str,
     if mode == "icount":
         b.qemu_args = ["-icount", "shift=0,sleep=off"]
     result = ktest.run(b)
-    found, errors = metrics_of(result.lines)
+    found, errors = metrics_of(result)
     if result.panic is not None:
         errors.append("kernel panic: " + result.panic.message)
     if result.timed_out:

@@ -15,11 +15,6 @@ Result<Page> Page::copy_of(PageRef src) {
   return page;
 }
 
-Page Page::from_raw(Pa pa) {
-  KASSERT(pa.is_page_aligned() && pa.value() != 0);
-  return Page(pa);
-}
-
 Page& Page::operator=(Page&& other) {
   if (this != &other) {
     reset();
@@ -29,31 +24,9 @@ Page& Page::operator=(Page&& other) {
   return *this;
 }
 
-Page Page::clone_ref() const {
-  KASSERT(pa_.value() != 0);
-  mm::ref_frame(pa_);
-  return Page(pa_);
-}
-
-Pa Page::into_raw() && {
-  Pa pa = pa_;
-  pa_ = Pa(0);
-  return pa;
-}
-
 PageRef Page::as_ref() const { return PageRef(pa_); }
 
 std::uint32_t Page::refcount() const { return mm::frame_refcount(pa_); }
-
-void Page::reset() {
-  if (pa_.value() != 0) mm::unref_frame(pa_);
-  pa_ = Pa(0);
-}
-
-Page PageRef::clone_ref() const {
-  mm::ref_frame(pa_);
-  return Page::from_raw(pa_);
-}
 
 void copy_page(PageRef dst, PageRef src) {
   // A plain loop of 8-byte words: under emulation `rep movs` is far slower.

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include <keos/addressing.hpp>
+#include <keos/mm/frame_alloc.hpp>
 #include <keos/result.hpp>
 
 namespace keos {
@@ -29,7 +30,10 @@ class Page {
   static Result<Page> copy_of(PageRef src);
   /// Takes over one reference that `pa` (an allocated frame) already holds, e.g. one
   /// stored in a page-table entry by into_raw().
-  static Page from_raw(Pa pa);
+  static Page from_raw(Pa pa) {
+    KASSERT(pa.is_page_aligned() && pa.value() != 0);
+    return Page(pa);
+  }
 
   /// Takes over `other`'s reference; `other` becomes empty.
   Page(Page&& other) : pa_(other.pa_) { other.pa_ = Pa(0); }
@@ -41,9 +45,17 @@ class Page {
   ~Page() { reset(); }
 
   /// A new Page for the same frame: one more reference.
-  Page clone_ref() const;
+  Page clone_ref() const {
+    KASSERT(pa_.value() != 0);
+    mm::ref_frame(pa_);
+    return Page(pa_);
+  }
   /// Gives up ownership without dropping the reference; returns the frame's address.
-  [[nodiscard]] Pa into_raw() &&;
+  [[nodiscard]] Pa into_raw() && {
+    Pa pa = pa_;
+    pa_ = Pa(0);
+    return pa;
+  }
 
   /// The frame's physical address.
   Pa pa() const { return pa_; }
@@ -58,7 +70,10 @@ class Page {
 
  private:
   explicit Page(Pa pa) : pa_(pa) {}
-  void reset();
+  void reset() {
+    if (pa_.value() != 0) mm::unref_frame(pa_);
+    pa_ = Pa(0);
+  }
   Pa pa_;  // Pa(0) once moved from: frame 0 is never allocated
 };
 
@@ -74,7 +89,10 @@ class PageRef {
   /// The frame's 4096 bytes, through the direct map.
   std::uint8_t* data() const { return kva_ptr<std::uint8_t>(kva()); }
   /// A new owning reference to the same frame.
-  Page clone_ref() const;
+  Page clone_ref() const {
+    mm::ref_frame(pa_);
+    return Page::from_raw(pa_);
+  }
 
  private:
   Pa pa_;

@@ -313,6 +313,41 @@ TEST_CASE("page table: a moved-from table owns nothing") {
   CHECK(m.free_frames() == before);
 }
 
+TEST_CASE("page table: changes that hop between 2 MiB regions and tables land where they belong") {
+  // map, walk_mut and unmap remember the last last-level table they used; walk() does not
+  // (it walks from the root), so it checks every change independently.
+  HostMachine m(256);
+  std::size_t before = m.free_frames();
+  {
+    PageTable a = PageTable::create().take();
+    PageTable b = PageTable::create().take();
+    const Va near(0x400000), far(0x7f0000000000), next_region(0x600000);
+    std::vector<std::pair<Va, Pa>> in_a, in_b;
+    for (int i = 0; i < 4; ++i) {  // a: near, far, near, far...; b in between
+      Va off(static_cast<std::uint64_t>(i) * kPageSize);
+      in_a.emplace_back(near + off.value(), map_new(a, near + off.value()));
+      in_b.emplace_back(near + off.value(), map_new(b, near + off.value()));
+      in_a.emplace_back(far + off.value(), map_new(a, far + off.value()));
+    }
+    in_a.emplace_back(next_region, map_new(a, next_region));
+    in_a.emplace_back(next_region - kPageSize, map_new(a, next_region - kPageSize));
+    for (auto [va, pa] : in_a) CHECK(a.walk(va).take().pa() == pa);
+    for (auto [va, pa] : in_b) CHECK(b.walk(va).take().pa() == pa);
+    CHECK(b.walk(far).error() == KernelError::kNoSuchEntry);
+    CHECK(a.walk_mut(near + 9 * kPageSize).error() == KernelError::kNoSuchEntry);
+    CHECK(a.walk_mut(far + 5).take().get().pa() == in_a[1].second);
+
+    PageTable moved(std::move(a));  // the new owner carries on from the same tables
+    Pa extra = map_new(moved, near + 8 * kPageSize);
+    CHECK(moved.walk(near + 8 * kPageSize).take().pa() == extra);
+    StaleTLBEntry gone = moved.unmap(far).take();
+    CHECK(moved.walk(far).error() == KernelError::kNoSuchEntry);
+    CHECK(moved.walk(far + kPageSize).take().pa() == in_a[3].second);
+    gone.invalidate();
+  }
+  CHECK(m.free_frames() == before);
+}
+
 TEST_CASE("page table: a StaleTLBEntry dropped without invalidate() panics") {
   HostMachine m(64);
   std::size_t before = m.free_frames();

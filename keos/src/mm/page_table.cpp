@@ -89,9 +89,12 @@ const PageTable& PageTable::kernel() {
   return *table;
 }
 
-PageTable::PageTable(PageTable&& other) : root_(other.root_) {
+PageTable::PageTable(PageTable&& other)
+    : root_(other.root_), leaf_region_(other.leaf_region_), leaf_table_(other.leaf_table_) {
   KASSERT(other.active_cpus() == 0);
   other.root_ = Pa(0);
+  other.leaf_region_ = ~0ull;
+  other.leaf_table_ = nullptr;
 }
 
 PageTable::~PageTable() {
@@ -103,12 +106,18 @@ PageTable::~PageTable() {
   free_table(root_, kTopLevel);
 }
 
-Result<Pte*> PageTable::leaf_entry(Va va, Walk mode) const {
-  return find_leaf(root_, va, mode == Walk::kCreate ? Missing::kCreate : Missing::kFail,
-                   kTableFlags);
+Result<Pte*> PageTable::leaf_entry(Va va, Walk mode) {
+  std::uint64_t region = va.value() >> kLeafRegionShift;
+  if (region != leaf_region_) {
+    Pte* entry = TRY(find_leaf(root_, va, mode == Walk::kCreate ? Missing::kCreate : Missing::kFail,
+                               kTableFlags));
+    leaf_table_ = entry - index_of(va, 0);
+    leaf_region_ = region;
+  }
+  return &leaf_table_[index_of(va, 0)];
 }
 
-Result<void> PageTable::map(Va va, Page page, Permission perm) {
+Result<void> PageTable::map_walk(Va va, Page page, Permission perm) {
   TRY(check_user_page(va));
   if (!has(perm, Permission::kRead)) return Err(KernelError::kInvalidArgument);
   Pte* entry = TRY(leaf_entry(va, Walk::kCreate));
@@ -135,12 +144,12 @@ Result<StaleTLBEntry> PageTable::protect(Va va, Permission perm) {
 
 Result<Pte> PageTable::walk(Va va) const {
   if (va.value() >= kUserEnd) return Err(KernelError::kInvalidArgument);
-  Pte* entry = TRY(leaf_entry(va.page_down(), Walk::kExisting));
+  Pte* entry = TRY(find_leaf(root_, va.page_down(), Missing::kFail, kTableFlags));
   if (!entry->present()) return Err(KernelError::kNoSuchEntry);
   return *entry;
 }
 
-Result<PteSlot> PageTable::walk_mut(Va va) {
+Result<PteSlot> PageTable::walk_mut_walk(Va va) {
   if (va.value() >= kUserEnd) return Err(KernelError::kInvalidArgument);
   Pte* entry = TRY(leaf_entry(va.page_down(), Walk::kExisting));
   if (!entry->present()) return Err(KernelError::kNoSuchEntry);

@@ -12,6 +12,12 @@
 ///
 /// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
 /// that have the table loaded is kept atomically here.
+///
+/// Changes usually come in address order (fork copies a table front to back, a program
+/// faults its pages in one after another), so the changing operations remember the last
+/// last-level table they went through and skip the walk from the root while they stay in
+/// its 2 MiB. That memory belongs to the owner like the changes do; const operations
+/// neither read nor write it, so concurrent readers stay safe.
 #pragma once
 
 #include <atomic>
@@ -72,7 +78,15 @@ class PageTable {
   /// Maps the user page at `va` to `page` with `perm` (kRead required). Errors:
   /// kInvalidArgument (unaligned, not a user address, no kRead), kExists (already mapped),
   /// kNoMemory (no frame for a table page). On error `page` is dropped.
-  Result<void> map(Va va, Page page, Permission perm);
+  Result<void> map(Va va, Page page, Permission perm) {
+    Pte* entry = remembered_entry(va);  // the common case, inline: see leaf_table_
+    if (entry == nullptr || !va.is_page_aligned() || !has(perm, Permission::kRead)) {
+      return map_walk(va, static_cast<Page&&>(page), perm);
+    }
+    if (entry->present()) return Err(KernelError::kExists);
+    *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+    return Ok();
+  }
   /// Removes the mapping at `va`. Errors: kInvalidArgument, kNoSuchEntry (not mapped).
   Result<StaleTLBEntry> unmap(Va va);
   /// Changes the permission of the mapping at `va` (errors as unmap, plus no kRead).
@@ -80,7 +94,12 @@ class PageTable {
   /// The leaf entry for `va` (page aligned or not). kNoSuchEntry if not present.
   Result<Pte> walk(Va va) const;
   /// The leaf entry slot for `va`, to rewrite. kNoSuchEntry if not present.
-  Result<PteSlot> walk_mut(Va va);
+  Result<PteSlot> walk_mut(Va va) {
+    Pte* entry = remembered_entry(va);  // the common case, inline: see leaf_table_
+    if (entry == nullptr) return walk_mut_walk(va);
+    if (!entry->present()) return Err(KernelError::kNoSuchEntry);
+    return PteSlot(*this, va.page_down(), entry);
+  }
 
   /// Calls fn(PteSlot) for every present user leaf entry, in address order.
   template <class Fn>
@@ -105,11 +124,27 @@ class PageTable {
  private:
   explicit PageTable(Pa root) : root_(root) {}
   enum class Walk { kExisting, kCreate };
-  Result<Pte*> leaf_entry(Va va, Walk mode) const;
+  // The leaf entry for `va` (page aligned): from the remembered last-level table when `va`
+  // is in its 2 MiB, else by a walk from the root, which then becomes the remembered one.
+  Result<Pte*> leaf_entry(Va va, Walk mode);
+  // The entry for `va` in the remembered last-level table; nullptr if `va` is not in its
+  // 2 MiB (only user addresses are ever remembered).
+  Pte* remembered_entry(Va va) const {
+    if ((va.value() >> kLeafRegionShift) != leaf_region_) return nullptr;
+    return &leaf_table_[(va.value() >> kPageShift) & 511];
+  }
+  Result<void> map_walk(Va va, Page page, Permission perm);
+  Result<PteSlot> walk_mut_walk(Va va);
+  static constexpr unsigned kPageShift = 12;
+  static constexpr unsigned kLeafRegionShift = kPageShift + 9;  // a last-level table: 2 MiB
   void visit_leaves(void (*fn)(void*, PteSlot), void* ctx);
 
   Pa root_;
   std::atomic<std::uint64_t> active_cpus_{0};
+  // The remembered last-level table: the 2 MiB region it maps (va >> 21; ~0: none) and
+  // its entries. Table pages are freed only with the whole PageTable, so it never dangles.
+  std::uint64_t leaf_region_ = ~0ull;
+  Pte* leaf_table_ = nullptr;
 };
 
 /// True if [va, va + len) lies in user space without wrapping around.

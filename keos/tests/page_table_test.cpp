@@ -174,6 +174,23 @@ TEST_CASE("page table: walk_mut gives the slot of an unaligned address") {
   CHECK(pte.dirty());
 }
 
+TEST_CASE("page table: make_writable adds write and nothing else, with no invalidation") {
+  HostMachine m(64);
+  PageTable pt = PageTable::create().take();
+  Pa pa = map_new(pt, Va(0x9000), kUserRo);
+  PteSlot slot = pt.walk_mut(Va(0x9000)).take();
+  slot.set_raw(slot.get().with_flags(Pte::kAccessed));
+  std::uint64_t before = slot.get().raw();
+  slot.make_writable();
+  Pte pte = pt.walk(Va(0x9000)).take();
+  CHECK(pte.raw() == (before | Pte::kWritable));
+  CHECK(pte.pa() == pa);
+  CHECK(pte.permission() == kUserRw);  // still user, still not executable
+  CHECK(pte.accessed());
+  CHECK(mm::frame_refcount(pa) == 1);
+  CHECK(m.invalidations().empty());
+}
+
 TEST_CASE("page table: a downgrade invalidates exactly the pages changed, when asked") {
   HostMachine m(256);
   PageTable pt = PageTable::create().take();

@@ -44,8 +44,9 @@ Result<void> LazyPager::do_copy_on_write(PageTable& table, const VmAreaStruct&,
   // The rights the entry had (user, execute or not) plus write.
   Permission writable = pte.permission() | Permission::kWrite;
   if (mm::frame_refcount(pte.pa()) == 1) {
-    // Nobody shares the frame any more: make it writable in place.
-    slot.set_permission(writable).invalidate();
+    // Nobody shares the frame any more: make it writable in place. (A right added needs
+    // no flush; set_permission(writable).invalidate() would be right too, just slower.)
+    slot.make_writable();
     return Ok();
   }
   Page copy = TRY(Page::copy_of(PageRef(pte.pa())));

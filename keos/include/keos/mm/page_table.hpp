@@ -48,6 +48,11 @@ class PteSlot {
   /// Rewrites the entry's flags for `perm`, keeping the frame; the returned entry must be
   /// invalidated (it holds a reference to the frame until then).
   StaleTLBEntry set_permission(Permission perm);
+  /// Adds the write right, keeping the frame and every other bit. Adding a right needs no
+  /// invalidation: a CPU that still caches the read-only entry at most takes one more
+  /// write fault, which LazyPager::handle_page_fault() ends at once (it finds the entry
+  /// writable and lets the write retry).
+  void make_writable() { *entry_ = entry_->with_flags(Pte::kWritable); }
   /// Removes the mapping; the returned entry owns the frame until it is invalidated.
   StaleTLBEntry clear();
   /// Writes `pte` as it is. The caller answers for the frame references and the TLB.

@@ -49,6 +49,27 @@ class JudgeTest(unittest.TestCase):
         self.assertFalse(any(g.name == "3b" for g in bench.judge(m, "tcg", 4)))
         self.assertFalse(self.goal(bench.judge(m, "icount", 1), "3b").ok)  # 500 > 400
 
+    def test_floors(self):
+        m = metrics(cow_fault=8000, cow_fault_sole=4000, copy_page_cold=2000,
+                    demand_zero_fault=5000, zero_page_cold=1600, shootdown_1page=1000,
+                    shootdown_32pages=4000, invlpg_local=300)
+        goals = bench.judge(m, "tcg", 4)
+        g3a = self.goal(goals, "3a")
+        self.assertEqual((g3a.ratio, g3a.floor), (4.0, 3.0))     # (4000 + 2000) / 2000
+        self.assertEqual((g3a.ok, g3a.floor_ok), (False, False))  # no kernel could pass here
+        g4b = self.goal(goals, "4b")
+        self.assertAlmostEqual(g4b.floor, (1000 + 31 * 300) / 1000)
+        g5b = self.goal(goals, "5b")
+        self.assertEqual((g5b.ratio, g5b.floor, g5b.ok, g5b.floor_ok), (3.125, 3.5, False, False))
+        self.assertIsNone(self.goal(goals, "1").floor)            # no bound for this goal
+        g3b = self.goal(bench.judge(m, "icount", 1), "3b")
+        self.assertEqual((g3b.ratio, g3b.floor), (6000, 4000))
+
+    def test_floor_needs_its_metrics(self):
+        goals = bench.judge(metrics(cow_fault=8000, copy_page_cold=2000), "tcg", 4)
+        self.assertIsNone(self.goal(goals, "3a").floor)
+        self.assertIsNone(self.goal(goals, "3a").floor_ok)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -7,6 +7,7 @@
 //   pte_loop_per_page     the least any fork must do per page: read a leaf entry, write it
 //                         without RW into the child's table and back into the parent's,
 //                         take a frame reference
+//   invlpg_local          one invlpg on this CPU (what each page of a flush costs a target)
 //   ipi_pingpong          an IPI to a CPU spinning in the kernel, until it has answered
 //   shootdown_1page / shootdown_32pages   a shootdown to a CPU running the same table
 //   ipis_idle_*           IPIs sent while write-protecting and unmapping a table that no
@@ -86,6 +87,18 @@ KEOS_BENCH(copy_page_cold) {
   }
   metric("copy_page_cold", copy, "cycles");
   metric("zero_page_cold", zero, "cycles");
+}
+
+// Timed 32 at a time, so that the timer's own cost hardly counts.
+KEOS_BENCH(invlpg_local) {
+  Samples per_page;
+  abyss::cpu::InterruptGuard irq;
+  for (std::size_t i = 0; i < repetitions(); ++i) {
+    std::uint64_t t0 = now();
+    for (std::uint64_t p = 0; p < 32; ++p) abyss::cpu::invlpg(kBase.value() + p * kPageSize);
+    per_page.add((now() - t0) / 32);
+  }
+  metric("invlpg_local", per_page, "cycles");
 }
 
 KEOS_BENCH(pte_loop) {

@@ -41,7 +41,7 @@
 ///   PageTable::for_each_present(fn)   visits every present user entry as a PteSlot
 ///   PageTable::map(va, page, perm)    maps a Page (one frame reference) with a Permission
 ///   PageTable::walk_mut(va)           the PteSlot of a mapped page, to read or rewrite
-///   PteSlot::get()/set_raw()/replace()/set_permission()
+///   PteSlot::get()/set_raw()/replace()/set_permission()/make_writable()
 ///   Pte::writable(), Pte::permission(), Pte::pa(), Pte::without_flags(Pte::kWritable)
 ///   PageRef(pa).clone_ref()           one more reference to a frame, as a Page
 ///   Page::copy_of(PageRef(pa))      a new frame holding a copy, mm::frame_refcount(pa)
@@ -88,7 +88,8 @@ bool PageFaultReason::is_cow_fault([[maybe_unused]] const VmAreaStruct& vma,
 ///   - Find the entry with table.walk_mut(reason.fault_addr).
 ///   - If the frame has no other reference left (mm::frame_refcount(pa) == 1, e.g. the
 ///     other process exited), there is nothing to copy: make the entry writable in place
-///     (PteSlot::set_permission) and invalidate the returned StaleTLBEntry.
+///     (PteSlot::set_permission) and invalidate the returned StaleTLBEntry. (Or
+///     PteSlot::make_writable(): a right added needs no flush.)
 ///   - Otherwise make a copy of the old frame (Page::copy_of), and install it
 ///     writable with PteSlot::replace, keeping the entry's other rights (NX!). Invalidate
 ///     the StaleTLBEntry it returns before the old frame's reference is dropped.

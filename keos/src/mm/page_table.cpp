@@ -8,8 +8,9 @@
 namespace keos {
 namespace {
 
-// The walker's arithmetic, and the only place of it: level 3 is the PML4, level 0 the
-// table of 4 KiB leaf entries; each level indexes 9 bits of the address.
+// The walker's arithmetic (the header's inline remembered_entry() repeats level 0's): level
+// 3 is the PML4, level 0 the table of 4 KiB leaf entries; each level indexes 9 bits of the
+// address.
 constexpr int kTopLevel = 3;
 constexpr unsigned kEntries = 512;
 constexpr unsigned kUserSlots = 256;  // PML4 entries of the lower half
@@ -114,7 +115,7 @@ Result<Pte*> PageTable::leaf_entry(Va va, Walk mode) {
     leaf_table_ = entry - index_of(va, 0);
     leaf_region_ = region;
   }
-  return &leaf_table_[index_of(va, 0)];
+  return remembered_entry(va);
 }
 
 Result<void> PageTable::map_walk(Va va, Page page, Permission perm) {

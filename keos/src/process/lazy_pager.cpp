@@ -33,8 +33,9 @@ Result<void> LazyPager::handle_page_fault(PageTable& table, const PageFaultReaso
   // A present page: only a write to a writable mapping can be legitimate (copy-on-write);
   // anything else broke the mapping's permission.
   if (!reason.is_write_access || !writable) return Err(KernelError::kBadAddress);
-  Pte pte = TRY(table.walk_mut(reason.fault_addr)).get();  // (walk_mut: do_copy_on_write's
-                                                           // walk_mut then starts from here)
+  // walk_mut, not walk: it leaves the table remembering this page's last-level table, so
+  // do_copy_on_write's own walk_mut finds the entry without a walk from the root.
+  Pte pte = TRY(table.walk_mut(reason.fault_addr)).get();
   if (pte.writable()) return Ok();  // a stale read-only TLB entry: the retry succeeds
   if (!reason.is_cow_fault(*vma, pte)) return Err(KernelError::kBadAddress);
   return do_copy_on_write(table, *vma, reason);

@@ -184,6 +184,7 @@ void finish_switch() {
 
 void init_bsp(std::uint64_t boot_stack_top) {
   asm volatile("fninit; fxsave64 %0" : "=m"(g_initial_fpu));
+  init_console_teletype();
   adopt_boot_context(boot_stack_top);
   abyss::register_interrupt(abyss::Vector::kReschedule, on_reschedule);
   abyss::time::set_tick_hook(on_tick);

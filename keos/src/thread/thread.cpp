@@ -34,6 +34,12 @@ void prepare_stack(Thread* t) {
   t->saved_rsp = reinterpret_cast<std::uint64_t>(frame);
 }
 
+// The console's teletype, for threads that have none of their own. Made at boot: made on
+// first use, it appeared inside whichever test first wrote to standard output, as a heap
+// object (and at times a fresh slab frame) outliving the test, a leak to the test's frame
+// count; and two CPUs could have raced to make it.
+Teletype* g_console_tty = nullptr;
+
 }  // namespace
 
 void Thread::release_resources() {
@@ -118,11 +124,8 @@ void Current::park() { sched::park_current(); }
 void Current::yield() { sched::yield(); }
 
 Teletype& Current::teletype() {
-  static Teletype* console = Teletype::create(nullptr, 0, Echo::kYes);
   Thread* me = sched::current();
-  if (me->tty != nullptr) return *me->tty;
-  if (console == nullptr) abyss::panic("no memory for the console teletype");
-  return *console;
+  return me->tty != nullptr ? *me->tty : *g_console_tty;
 }
 
 Teletype* Current::replace_teletype(Teletype* tty) {
@@ -176,6 +179,11 @@ std::size_t hang_up(const Teletype* tty) {
 }
 
 namespace sched {
+
+void init_console_teletype() {
+  g_console_tty = Teletype::create(nullptr, 0, Echo::kYes);
+  if (g_console_tty == nullptr) abyss::panic("no memory for the console teletype");
+}
 
 void register_thread(Thread* t) {
   abyss::SpinLockGuard guard(g_registry_lock);

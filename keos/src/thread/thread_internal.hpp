@@ -67,6 +67,8 @@ namespace sched {
 
 /// The BSP's boot context becomes CPU 0's idle thread; starts the reaper.
 void init_bsp(std::uint64_t boot_stack_top);
+/// Makes the console's teletype, which threads without their own use (from init_bsp).
+void init_console_teletype();
 /// An AP's boot context becomes its idle thread; runs the idle loop.
 [[noreturn]] void run_ap(std::uint64_t boot_stack_top);
 /// Waits until every online CPU runs its idle thread (so nothing more is allocated for

@@ -54,11 +54,23 @@ void enqueue_locked(Thread* t) {
   }
 }
 
+bool allowed_on(const Thread* t, std::uint32_t cpu) {
+  return t->affinity != Affinity::kPinned || t->cpu == cpu;
+}
+
+// True if a queued thread may run on `cpu`.
+bool runnable_on_locked(std::uint32_t cpu) {
+  for (Thread* t = g_head; t != nullptr; t = t->next_runnable) {
+    if (allowed_on(t, cpu)) return true;
+  }
+  return false;
+}
+
 // The first queued thread allowed on `cpu`, unlinked; nullptr if none.
 Thread* dequeue_locked(std::uint32_t cpu) {
   Thread* prev = nullptr;
   for (Thread* t = g_head; t != nullptr; prev = t, t = t->next_runnable) {
-    if (t->affinity == Affinity::kPinned && t->cpu != cpu) continue;
+    if (!allowed_on(t, cpu)) continue;
     (prev == nullptr ? g_head : prev->next_runnable) = t->next_runnable;
     if (g_tail == t) g_tail = prev;
     t->next_runnable = nullptr;
@@ -200,7 +212,20 @@ void run_ap(std::uint64_t boot_stack_top) {
 void idle_loop() {
   for (;;) {
     lock_and_switch();
-    abyss::cpu::enable_interrupts_and_halt();
+    // Coming back here can wake a thread: finish_switch hands over an exited thread, and
+    // its joiner (or the reader of a pipe it held) becomes runnable, with no IPI since
+    // this CPU is the one waking it. So look at the queue before halting, with interrupts
+    // off until the hlt (sti takes effect only after it): an IPI from a CPU that queues
+    // a thread after the look still ends the halt.
+    abyss::cpu::disable_interrupts();
+    g_lock.lock();
+    bool work = runnable_on_locked(abyss::cpu_id());
+    g_lock.unlock();
+    if (work) {
+      abyss::cpu::enable_interrupts();
+    } else {
+      abyss::cpu::enable_interrupts_and_halt();
+    }
   }
 }
 

@@ -5,7 +5,7 @@ KERNEL_ASM += $(wildcard keos/src/*/*.asm)
 
 # Sources that also build on the host (pure logic, or reaching the machine only through
 # the seams in keos/tests/support), and their tests.
-UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/glob.cpp keos/src/result.cpp \
+UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/mm/frame_cache.cpp keos/src/glob.cpp keos/src/result.cpp \
   keos/src/mm/page.cpp keos/src/mm/page_table.cpp keos/src/mm/tlb.cpp \
   keos/src/process/elf.cpp keos/src/process/user_stack.cpp keos/src/process/vma.cpp \
   keos/src/process/lazy_pager_areas.cpp \

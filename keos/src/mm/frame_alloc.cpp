@@ -5,6 +5,7 @@
 #include <abyss/spinlock.hpp>
 #include <abyss/string.hpp>
 #include <keos/mm/buddy.hpp>
+#include <keos/mm/frame_cache.hpp>
 #include <keos/mm/fault_inject.hpp>
 
 namespace keos::mm {
@@ -13,7 +14,8 @@ namespace {
 constexpr std::uint64_t kLowMemoryEnd = 1 << 20;  // real-mode area, AP trampoline
 
 BuddyAllocator g_buddy;
-abyss::SpinLock g_lock;  // guards g_buddy (refcounts are atomic and need no lock)
+constinit FrameCache g_cache(g_buddy);  // single frames go through here
+abyss::SpinLock g_lock;  // guards g_buddy and g_cache (refcounts are atomic, need no lock)
 
 struct Range {
   std::uint64_t start, end;
@@ -103,7 +105,7 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   std::uint32_t frame;
   {
     abyss::SpinLockGuard guard(g_lock);
-    frame = g_buddy.allocate(order, usage);
+    frame = g_cache.allocate(order, usage);
   }
   if (frame == BuddyAllocator::kNoFrame) return Err(KernelError::kNoMemory);
   Pa pa(static_cast<std::uint64_t>(frame) * kPageSize);
@@ -125,7 +127,7 @@ std::uint32_t unref_frame(Pa pa) {
   KASSERT(before != 0);
   if (before == 1) {
     abyss::SpinLockGuard guard(g_lock);
-    g_buddy.free(static_cast<std::uint32_t>(pa.value() / kPageSize));
+    g_cache.free(static_cast<std::uint32_t>(pa.value() / kPageSize));
   }
   return before - 1;
 }
@@ -137,7 +139,7 @@ std::uint32_t frame_refcount(Pa pa) {
 
 std::size_t free_frame_count() {
   abyss::SpinLockGuard guard(g_lock);
-  return g_buddy.free_frames();
+  return g_cache.free_frames();
 }
 
 std::size_t managed_frame_count() { return g_buddy.managed_frames(); }

@@ -1,6 +1,7 @@
 /// \file
 /// The physical-frame allocator: a buddy allocator over every usable frame in the boot
-/// memory map, behind one spin lock, with a reference count per frame.
+/// memory map with a cache of single frames in front (FrameCache), behind one spin lock,
+/// with a reference count per frame.
 ///
 /// Frames come out zero-filled with one reference. ref_frame() adds a reference (a second
 /// page table mapping the same frame for copy-on-write); unref_frame() drops one and frees

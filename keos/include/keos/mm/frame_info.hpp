@@ -16,6 +16,7 @@ enum class FrameState : std::uint8_t {
   kFree,          ///< head of a free block of 2^order frames
   kAllocated,     ///< head of an allocated block of 2^order frames
   kInner,         ///< inside a block, not its head
+  kCached,        ///< a free single frame on the FrameCache, outside the buddy's lists
 };
 
 /// What an allocated frame is used for (diagnostics, and the heap's bookkeeping).

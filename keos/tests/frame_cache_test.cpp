@@ -54,6 +54,18 @@ TEST_CASE("frame cache: a single frame comes from a refilled block, described") 
   CHECK(p.buddy.free_frames() == 256 - kBatch);
 }
 
+TEST_CASE("frame cache: a refill takes the smallest block, leaving larger ones whole") {
+  Pool p(64, 3, 64);  // 3 | 4..7 | 8..15 | 16..31 | 32..63
+  CHECK(p.cache.allocate(0, FrameUsage::kGeneric) == 3);  // the lone frame, nothing cached
+  CHECK(p.cache.cached() == 0);
+  CHECK(p.cache.allocate(0, FrameUsage::kGeneric) == 4);  // then the block of 4
+  CHECK(p.cache.cached() == 3);
+  CHECK(p.buddy.free_blocks(3) == 1);  // 8..15, 16..31 and 32..63 still whole
+  CHECK(p.buddy.free_blocks(4) == 1);
+  CHECK(p.buddy.free_blocks(5) == 1);
+  CHECK(p.cache.allocate(5, FrameUsage::kGeneric) == 32);
+}
+
 TEST_CASE("frame cache: the frame freed last is the next one handed out") {
   Pool p(256, 0, 256);
   std::uint32_t a = p.cache.allocate(0, FrameUsage::kGeneric);

@@ -53,6 +53,29 @@ TEST_CASE("vma set: find, remove only at the exact start, once") {
   CHECK(set.size() == 1);
 }
 
+TEST_CASE("vma set: find's remembered area never answers for another address") {
+  VmaSet set;
+  REQUIRE(set.insert(page(10), page(20), kRw, new CountingLoader).is_ok());
+  REQUIRE(set.insert(page(40), page(41), kRo, new CountingLoader).is_ok());
+  CHECK(set.find(page(40))->start == page(40));  // remembered: index 1
+  CHECK(set.find(page(15))->start == page(10));  // another area: searched
+  CHECK(set.find(page(30)) == nullptr);          // between the two
+  CHECK(set.find(page(40))->start == page(40));
+  Result<VmAreaStruct> removed = set.remove(page(10));  // the area at 1 moves to 0
+  REQUIRE(removed.is_ok());
+  delete removed.value().loader;
+  CHECK(set.find(page(40))->start == page(40));
+  CHECK(set.find(page(15)) == nullptr);
+  REQUIRE(set.insert(page(50), page(60), kRw, new CountingLoader).is_ok());  // now at 1
+  CHECK(set.find(page(55))->start == page(50));
+  CHECK(set.find(page(40))->start == page(40));
+  Result<VmAreaStruct> again = set.remove(page(40));  // the remembered area itself goes
+  REQUIRE(again.is_ok());
+  delete again.value().loader;
+  CHECK(set.find(page(40)) == nullptr);
+  CHECK(set.find(page(59))->start == page(50));
+}
+
 TEST_CASE("vma set: covers spans adjacent areas and checks rights") {
   VmaSet set;
   REQUIRE(set.insert(page(1), page(3), kRw, new CountingLoader).is_ok());

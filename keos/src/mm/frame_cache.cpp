@@ -2,17 +2,8 @@
 
 namespace keos::mm {
 
-std::uint32_t FrameCache::allocate(unsigned order, FrameUsage usage) {
-  if (order == 0 && (top_ != BuddyAllocator::kNoFrame || refill())) {
-    std::uint32_t frame = top_;
-    FrameInfo& f = buddy_.info(frame);
-    top_ = f.next;
-    --cached_;
-    f.state = FrameState::kAllocated;
-    f.usage = usage;
-    f.refcount.store(1, std::memory_order_relaxed);
-    return frame;
-  }
+std::uint32_t FrameCache::allocate_slow(unsigned order, FrameUsage usage) {
+  if (order == 0 && (top_ != BuddyAllocator::kNoFrame || refill())) return pop(usage);
   std::uint32_t frame = buddy_.allocate(order, usage);
   if (frame == BuddyAllocator::kNoFrame && cached_ != 0) {
     // The cached frames may be the missing halves of a block this large.
@@ -54,13 +45,12 @@ void FrameCache::push(std::uint32_t frame) {
 }
 
 bool FrameCache::refill() {
-  unsigned order = kRefillOrder;
-  std::uint32_t block = buddy_.allocate(order, FrameUsage::kNone);
-  if (block == BuddyAllocator::kNoFrame) {  // no block that large: any single frame
-    order = 0;
-    block = buddy_.allocate(order, FrameUsage::kNone);
-    if (block == BuddyAllocator::kNoFrame) return false;
-  }
+  // The smallest block there is, up to 2^kRefillOrder frames: like the buddy's own choice
+  // for a single frame, it leaves larger blocks whole for the callers that need them.
+  unsigned order = 0;
+  while (order < kRefillOrder && !buddy_.has_free_block(order)) ++order;
+  std::uint32_t block = buddy_.allocate(order, FrameUsage::kNone);  // splits if it must
+  if (block == BuddyAllocator::kNoFrame) return false;
   // Pushed from the top down, so that the block's first frame is handed out first.
   for (std::uint32_t i = 1u << order; i-- > 0;) push(block + i);
   return true;

@@ -4,15 +4,6 @@
 
 namespace keos {
 
-PageFaultReason PageFaultReason::from_error_code(std::uint64_t error_code, Va fault_addr) {
-  return PageFaultReason{
-      .fault_addr = fault_addr,
-      .is_write_access = (error_code & abyss::kPfWrite) != 0,
-      .is_present = (error_code & abyss::kPfPresent) != 0,
-      .is_instruction_fetch = (error_code & abyss::kPfInstruction) != 0,
-  };
-}
-
 Result<void> LazyPager::fault_in(PageTable& table, const VmAreaStruct& vma, Va page) {
   Page fresh = TRY(Page::create());
   TRY(vma.loader->load(fresh, page - vma.start));

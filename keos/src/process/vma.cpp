@@ -51,7 +51,7 @@ Result<VmAreaStruct> VmaSet::remove(Va start) {
   return Err(KernelError::kInvalidArgument);
 }
 
-const VmAreaStruct* VmaSet::find(Va va) const {
+const VmAreaStruct* VmaSet::search(Va va) const {
   std::size_t lo = 0, hi = count_;  // the last area starting at or below va
   while (lo < hi) {
     std::size_t mid = lo + (hi - lo) / 2;
@@ -62,6 +62,7 @@ const VmAreaStruct* VmaSet::find(Va va) const {
     }
   }
   if (lo == 0 || !areas_[lo - 1].contains(va)) return nullptr;
+  hint_ = lo - 1;
   return &areas_[lo - 1];
 }
 

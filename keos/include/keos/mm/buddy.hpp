@@ -47,6 +47,8 @@ class BuddyAllocator {
   std::size_t managed_frames() const { return managed_frames_; }
   /// The number of frames the metadata array covers.
   std::size_t frame_count() const { return count_; }
+  /// True if a free block of exactly 2^order frames exists (no split needed to take one).
+  bool has_free_block(unsigned order) const { return heads_[order] != kNoFrame; }
   /// Free blocks on the list of `order` (for tests and statistics).
   std::size_t free_blocks(unsigned order) const;
 

@@ -8,6 +8,7 @@
 // every CPU's allocations count, so tests arm it only while nothing else runs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace keos::mm::fault_inject {
@@ -25,7 +26,16 @@ std::uint64_t count(Site site);
 /// True if the armed failure happened since arm().
 bool fired(Site site);
 
-/// For the allocators: counts this allocation; true if it must fail.
-bool should_fail(Site site);
+namespace detail {
+extern std::atomic<bool> g_armed[2];  // per Site: arm() was called, disarm() was not
+bool armed_should_fail(Site site);
+}  // namespace detail
+
+/// For the allocators: counts this allocation; true if it must fail. Inline, so that the
+/// disarmed case is one load and a branch in the allocator itself.
+inline bool should_fail(Site site) {
+  return detail::g_armed[static_cast<int>(site)].load(std::memory_order_relaxed) &&
+         detail::armed_should_fail(site);
+}
 
 }  // namespace keos::mm::fault_inject

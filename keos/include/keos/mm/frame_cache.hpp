@@ -38,7 +38,10 @@ class FrameCache {
 
   /// Like BuddyAllocator::allocate: a block of 2^order frames with refcount 1 and `usage`,
   /// or BuddyAllocator::kNoFrame if no block that large is free, cached frames included.
-  std::uint32_t allocate(unsigned order, FrameUsage usage);
+  std::uint32_t allocate(unsigned order, FrameUsage usage) {
+    if (order == 0 && top_ != BuddyAllocator::kNoFrame) return pop(usage);  // the common case
+    return allocate_slow(order, usage);
+  }
   /// Like BuddyAllocator::free: returns the allocated block headed by `frame`.
   void free(std::uint32_t frame);
   /// Gives every cached frame back to the buddy.
@@ -50,6 +53,17 @@ class FrameCache {
   std::size_t cached() const { return cached_; }
 
  private:
+  std::uint32_t pop(FrameUsage usage) {
+    std::uint32_t frame = top_;
+    FrameInfo& f = buddy_.info(frame);
+    top_ = f.next;
+    --cached_;
+    f.state = FrameState::kAllocated;
+    f.usage = usage;
+    f.refcount.store(1, std::memory_order_relaxed);
+    return frame;
+  }
+  std::uint32_t allocate_slow(unsigned order, FrameUsage usage);
   void push(std::uint32_t frame);
   bool refill();
 

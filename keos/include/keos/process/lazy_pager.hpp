@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include <abyss/trap.hpp>
 #include <keos/addressing.hpp>
 #include <keos/mm/page_table.hpp>
 #include <keos/process/vma.hpp>
@@ -29,7 +30,14 @@ struct PageFaultReason {
 
   /// Decodes the CPU's page-fault error code (the kPf* bits of abyss/trap.hpp) for a
   /// fault at `fault_addr` (CR2).
-  static PageFaultReason from_error_code(std::uint64_t error_code, Va fault_addr);
+  static PageFaultReason from_error_code(std::uint64_t error_code, Va fault_addr) {
+    return PageFaultReason{
+        .fault_addr = fault_addr,
+        .is_write_access = (error_code & abyss::kPfWrite) != 0,
+        .is_present = (error_code & abyss::kPfPresent) != 0,
+        .is_instruction_fetch = (error_code & abyss::kPfInstruction) != 0,
+    };
+  }
 
   /// Project 3 (project3/fork.cpp): true for a copy-on-write fault, a write to a present
   /// page whose mapping is writable but whose entry is read-only because fork shares it.

@@ -76,7 +76,8 @@ class VmaSet {
   VmaSet() = default;
   /// Takes over `other`'s areas; `other` is left empty.
   VmaSet(VmaSet&& other)
-      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_) {
+      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_),
+        hint_(other.hint_) {
     other.areas_ = nullptr;
     other.count_ = other.capacity_ = 0;
   }
@@ -91,8 +92,12 @@ class VmaSet {
   /// Removes the area that starts exactly at `start`; kInvalidArgument if none does.
   /// Returns the removed area; its loader now belongs to the caller.
   Result<VmAreaStruct> remove(Va start);
-  /// The area holding `va`, or nullptr.
-  const VmAreaStruct* find(Va va) const;
+  /// The area holding `va`, or nullptr. Tries the area it found last time first: a
+  /// process's faults come in runs over one area.
+  const VmAreaStruct* find(Va va) const {
+    if (hint_ < count_ && areas_[hint_].contains(va)) return &areas_[hint_];
+    return search(va);
+  }
   /// True if every byte of [va, va + len) lies in areas that all include `needed`.
   bool covers(Va va, std::uint64_t len, Permission needed) const;
 
@@ -102,9 +107,15 @@ class VmaSet {
   const VmAreaStruct& operator[](std::size_t i) const { return areas_[i]; }
 
  private:
+  const VmAreaStruct* search(Va va) const;
+
   VmAreaStruct* areas_ = nullptr;  // sorted by start
   std::size_t count_ = 0;
   std::size_t capacity_ = 0;
+  // The index search() found last. Only a guess: find() checks that the area there holds
+  // the address (areas never overlap, so that area is the answer), so inserts and removes
+  // need not keep it up to date. The set has one user at a time (see LazyPager).
+  mutable std::size_t hint_ = 0;
 };
 
 }  // namespace keos

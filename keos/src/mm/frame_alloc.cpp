@@ -72,6 +72,9 @@ void for_each_free_piece(const Range* reserved, int reserved_count, Fn fn) {
 
 }  // namespace
 
+FrameInfo* detail::g_frame_infos = nullptr;
+std::size_t detail::g_frame_count = 0;
+
 void init_frame_allocator() {
   Range reserved[4 + abyss::BootInfo::kMaxModules];
   int reserved_count = reserved_ranges(reserved);
@@ -92,6 +95,8 @@ void init_frame_allocator() {
   reserved[reserved_count++] = {meta_pa, meta_pa + meta_bytes};
 
   g_buddy.init(phys_ptr<FrameInfo>(Pa(meta_pa)), frames);
+  detail::g_frame_infos = phys_ptr<FrameInfo>(Pa(meta_pa));
+  detail::g_frame_count = frames;
   for_each_free_piece(reserved, reserved_count, [&](std::uint64_t start, std::uint64_t end) {
     g_buddy.add_free_range(static_cast<std::uint32_t>(start / kPageSize),
                            static_cast<std::uint32_t>(end / kPageSize));
@@ -113,13 +118,6 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   return pa;
 }
 
-void ref_frame(Pa pa) {
-  FrameInfo& f = frame_info(pa);
-  KASSERT(f.state == FrameState::kAllocated);
-  std::uint32_t before = f.refcount.fetch_add(1, std::memory_order_relaxed);
-  KASSERT(before != 0);
-}
-
 std::uint32_t unref_frame(Pa pa) {
   FrameInfo& f = frame_info(pa);
   KASSERT(f.state == FrameState::kAllocated);
@@ -132,22 +130,11 @@ std::uint32_t unref_frame(Pa pa) {
   return before - 1;
 }
 
-std::uint32_t frame_refcount(Pa pa) {
-  const FrameInfo& f = frame_info(pa);
-  return f.state == FrameState::kAllocated ? f.refcount.load(std::memory_order_relaxed) : 0;
-}
-
 std::size_t free_frame_count() {
   abyss::SpinLockGuard guard(g_lock);
   return g_cache.free_frames();
 }
 
 std::size_t managed_frame_count() { return g_buddy.managed_frames(); }
-
-FrameInfo& frame_info(Pa pa) {
-  std::uint64_t frame = pa.value() / kPageSize;
-  KASSERT(frame < g_buddy.frame_count());
-  return g_buddy.info(static_cast<std::uint32_t>(frame));
-}
 
 }  // namespace keos::mm

@@ -30,6 +30,8 @@ HostMachine::HostMachine(std::size_t frames)
   g_buddy = new mm::BuddyAllocator;
   g_buddy->init(g_infos.get(), frames);
   g_buddy->add_free_range(kFirstFree, static_cast<std::uint32_t>(frames));
+  mm::detail::g_frame_infos = g_infos.get();
+  mm::detail::g_frame_count = frames;
   g_invalidations.clear();
   g_allocations_left = -1;
   // A recognisable kernel half: PML4 slots 256..511 of the fake boot table.
@@ -41,6 +43,8 @@ HostMachine::HostMachine(std::size_t frames)
 HostMachine::~HostMachine() {
   delete g_buddy;
   g_buddy = nullptr;
+  mm::detail::g_frame_infos = nullptr;
+  mm::detail::g_frame_count = 0;
   g_infos.reset();
   ::operator delete[](arena_.release(), std::align_val_t(kPageSize));
   abyss::host_phys_base = 0;
@@ -72,12 +76,6 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   return pa;
 }
 
-void ref_frame(Pa pa) {
-  FrameInfo& f = frame_info(pa);
-  KASSERT(f.state == FrameState::kAllocated && f.refcount.load() != 0);
-  f.refcount.fetch_add(1);
-}
-
 std::uint32_t unref_frame(Pa pa) {
   FrameInfo& f = frame_info(pa);
   KASSERT(f.state == FrameState::kAllocated && f.refcount.load() != 0);
@@ -86,19 +84,11 @@ std::uint32_t unref_frame(Pa pa) {
   return left;
 }
 
-std::uint32_t frame_refcount(Pa pa) {
-  const FrameInfo& f = frame_info(pa);
-  return f.state == FrameState::kAllocated ? f.refcount.load() : 0;
-}
-
 std::size_t free_frame_count() { return host::g_buddy->free_frames(); }
 std::size_t managed_frame_count() { return host::g_buddy->managed_frames(); }
 
-FrameInfo& frame_info(Pa pa) {
-  std::uint64_t frame = pa.value() / kPageSize;
-  KASSERT(frame < host::g_buddy->frame_count());
-  return host::g_buddy->info(static_cast<std::uint32_t>(frame));
-}
+FrameInfo* detail::g_frame_infos = nullptr;
+std::size_t detail::g_frame_count = 0;
 
 }  // namespace keos::mm
 

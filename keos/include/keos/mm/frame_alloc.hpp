@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <abyss/panic.hpp>
 #include <keos/addressing.hpp>
 #include <keos/mm/frame_info.hpp>
 #include <keos/result.hpp>
@@ -36,20 +37,40 @@ inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
   return alloc_frames(0, usage);
 }
 
+namespace detail {
+// The metadata array and its length, set once by whoever owns the frames (the kernel's
+// init_frame_allocator, or the host tests' fake machine): the accessors below are inline
+// because fork and every fault use them.
+extern FrameInfo* g_frame_infos;
+extern std::size_t g_frame_count;
+}  // namespace detail
+
+/// The metadata of the frame holding `pa` (which must be below the end of RAM).
+inline FrameInfo& frame_info(Pa pa) {
+  std::uint64_t frame = pa.value() / kPageSize;
+  KASSERT(frame < detail::g_frame_count);
+  return detail::g_frame_infos[frame];
+}
+
 /// Adds a reference to the allocated block at `pa`.
-void ref_frame(Pa pa);
+inline void ref_frame(Pa pa) {
+  FrameInfo& f = frame_info(pa);
+  KASSERT(f.state == FrameState::kAllocated);
+  std::uint32_t before = f.refcount.fetch_add(1, std::memory_order_relaxed);
+  KASSERT(before != 0);
+}
 /// Drops a reference to the allocated block at `pa`; frees it when none remain.
 /// Returns the number of references left.
 std::uint32_t unref_frame(Pa pa);
 /// The number of references to the block at `pa` (0 if it is not allocated).
-std::uint32_t frame_refcount(Pa pa);
+inline std::uint32_t frame_refcount(Pa pa) {
+  const FrameInfo& f = frame_info(pa);
+  return f.state == FrameState::kAllocated ? f.refcount.load(std::memory_order_relaxed) : 0;
+}
 
 /// Frames currently free.
 std::size_t free_frame_count();
 /// Frames the allocator manages (free or allocated).
 std::size_t managed_frame_count();
-
-/// The metadata of the frame holding `pa` (which must be below the end of RAM).
-FrameInfo& frame_info(Pa pa);
 
 }  // namespace keos::mm

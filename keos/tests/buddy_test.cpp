@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <memory>
 #include <random>
-#include <utility>
 #include <vector>
 
 #include "catch.hpp"
 #include "host_panic.hpp"
+#include "random_frames.hpp"
 
 using keos::mm::BuddyAllocator;
 using keos::mm::FrameInfo;
@@ -196,37 +196,8 @@ TEST_CASE("buddy: random allocations and frees never overlap and restore the poo
   constexpr std::size_t kFrames = 2048 + 300;
   Pool p(kFrames);
   p.buddy.add_free_range(5, kFrames);
-  const std::size_t managed = p.buddy.free_frames();
   const std::vector<std::size_t> initial = block_counts(p.buddy);
-  std::vector<int> owner(kFrames, -1);  // the model: which allocation holds each frame
-  std::vector<std::pair<std::uint32_t, unsigned>> live;
-  std::size_t taken = 0;
-  std::mt19937 rng(2024);
-  for (int step = 0; step < 20000; ++step) {
-    if (live.empty() || rng() % 3 != 0) {
-      unsigned order = rng() % 6;
-      std::uint32_t f = p.buddy.allocate(order, FrameUsage::kGeneric);
-      if (f == kNone) continue;
-      REQUIRE(f % (1u << order) == 0);
-      REQUIRE(f + (1u << order) <= kFrames);
-      for (std::uint32_t i = f; i < f + (1u << order); ++i) {
-        REQUIRE(owner[i] == -1);
-        owner[i] = step;
-      }
-      live.emplace_back(f, order);
-      taken += 1u << order;
-    } else {
-      std::size_t k = rng() % live.size();
-      auto [f, order] = live[k];
-      live[k] = live.back();
-      live.pop_back();
-      for (std::uint32_t i = f; i < f + (1u << order); ++i) owner[i] = -1;
-      p.buddy.free(f);
-      taken -= 1u << order;
-    }
-    REQUIRE(p.buddy.free_frames() == managed - taken);
-  }
-  for (auto [f, order] : live) p.buddy.free(f);
-  CHECK(p.buddy.free_frames() == managed);
+  keos::host::random_frames_run(p.buddy, kFrames, 2024,
+                                [](std::mt19937& rng) { return static_cast<unsigned>(rng() % 6); });
   CHECK(block_counts(p.buddy) == initial);
 }

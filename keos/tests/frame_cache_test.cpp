@@ -6,11 +6,11 @@
 
 #include <memory>
 #include <random>
-#include <utility>
 #include <vector>
 
 #include "catch.hpp"
 #include "host_panic.hpp"
+#include "random_frames.hpp"
 
 using keos::mm::BuddyAllocator;
 using keos::mm::FrameCache;
@@ -55,7 +55,8 @@ TEST_CASE("frame cache: a single frame comes from a refilled block, described") 
 }
 
 TEST_CASE("frame cache: a refill takes the smallest block, leaving larger ones whole") {
-  Pool p(64, 3, 64);  // 3 | 4..7 | 8..15 | 16..31 | 32..63
+  // Free blocks: 3 | 4..7 | 8..15 | 16..31 | 32..63
+  Pool p(64, 3, 64);
   CHECK(p.cache.allocate(0, FrameUsage::kGeneric) == 3);  // the lone frame, nothing cached
   CHECK(p.cache.cached() == 0);
   CHECK(p.cache.allocate(0, FrameUsage::kGeneric) == 4);  // then the block of 4
@@ -133,50 +134,23 @@ TEST_CASE("frame cache: freeing a cached or a free frame panics") {
   std::uint32_t f = p.cache.allocate(0, FrameUsage::kGeneric);
   p.cache.free(f);
   std::size_t free = p.cache.free_frames();
-  CHECK_THROWS_AS(p.cache.free(f), HostPanic);       // twice
-  CHECK_THROWS_AS(p.cache.free(f + 1), HostPanic);   // cached, never handed out
-  CHECK_THROWS_AS(p.cache.free(200), HostPanic);     // on the buddy's free lists
+  CHECK_THROWS_AS(p.cache.free(f), HostPanic);      // twice
+  CHECK_THROWS_AS(p.cache.free(f + 1), HostPanic);  // cached, never handed out
+  CHECK_THROWS_AS(p.cache.free(200), HostPanic);    // on the buddy's free lists
   CHECK(p.cache.free_frames() == free);
 }
 
 TEST_CASE("frame cache: random mixed orders never overlap and restore the pool") {
   constexpr std::size_t kFrames = 2048 + 300;
   Pool p(kFrames, 5, kFrames);
-  const std::size_t managed = p.cache.free_frames();
   std::vector<std::size_t> initial;
   for (unsigned order = 0; order <= BuddyAllocator::kMaxOrder; ++order) {
     initial.push_back(p.buddy.free_blocks(order));
   }
-  std::vector<int> owner(kFrames, -1);  // the model: which allocation holds each frame
-  std::vector<std::pair<std::uint32_t, unsigned>> live;
-  std::size_t taken = 0;
-  std::mt19937 rng(77);
-  for (int step = 0; step < 20000; ++step) {
-    if (live.empty() || rng() % 3 != 0) {
-      unsigned order = rng() % 2 == 0 ? 0 : rng() % 6;  // mostly single frames
-      std::uint32_t f = p.cache.allocate(order, FrameUsage::kGeneric);
-      if (f == kNone) continue;
-      REQUIRE(f % (1u << order) == 0);
-      for (std::uint32_t i = f; i < f + (1u << order); ++i) {
-        REQUIRE(owner[i] == -1);
-        owner[i] = step;
-      }
-      live.emplace_back(f, order);
-      taken += 1u << order;
-    } else {
-      std::size_t k = rng() % live.size();
-      auto [f, order] = live[k];
-      live[k] = live.back();
-      live.pop_back();
-      for (std::uint32_t i = f; i < f + (1u << order); ++i) owner[i] = -1;
-      p.cache.free(f);
-      taken -= 1u << order;
-    }
-    REQUIRE(p.cache.free_frames() == managed - taken);
-  }
-  for (auto [f, order] : live) p.cache.free(f);
+  keos::host::random_frames_run(p.cache, kFrames, 77, [](std::mt19937& rng) {
+    return rng() % 2 == 0 ? 0u : static_cast<unsigned>(rng() % 6);  // mostly single frames
+  });
   p.cache.drain();
-  CHECK(p.cache.free_frames() == managed);
   for (unsigned order = 0; order <= BuddyAllocator::kMaxOrder; ++order) {
     CHECK(p.buddy.free_blocks(order) == initial[order]);
   }

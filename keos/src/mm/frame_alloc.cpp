@@ -5,8 +5,8 @@
 #include <abyss/spinlock.hpp>
 #include <abyss/string.hpp>
 #include <keos/mm/buddy.hpp>
-#include <keos/mm/frame_cache.hpp>
 #include <keos/mm/fault_inject.hpp>
+#include <keos/mm/frame_cache.hpp>
 
 namespace keos::mm {
 namespace {

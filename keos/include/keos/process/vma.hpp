@@ -76,8 +76,7 @@ class VmaSet {
   VmaSet() = default;
   /// Takes over `other`'s areas; `other` is left empty.
   VmaSet(VmaSet&& other)
-      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_),
-        hint_(other.hint_) {
+      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_), hint_(other.hint_) {
     other.areas_ = nullptr;
     other.count_ = other.capacity_ = 0;
   }

@@ -21,20 +21,11 @@ bool SpinLock::try_lock() {
                                         std::memory_order_relaxed);
 }
 
-void SpinLock::lock() {
-  if (held_by_this_cpu()) panic("spinlock %p: recursive acquisition on cpu %u", this, cpu_id());
-  while (!try_lock()) {
+void SpinLock::lock_contended(std::uint32_t owner) {
+  if (owner == cpu_id()) panic("spinlock %p: recursive acquisition on cpu %u", this, owner);
+  do {
     while (is_locked()) cpu_relax();
-  }
-}
-
-void SpinLock::unlock() {
-  KASSERT(held_by_this_cpu());
-  owner_.store(kFree, std::memory_order_release);
-}
-
-bool SpinLock::held_by_this_cpu() const {
-  return owner_.load(std::memory_order_relaxed) == cpu_id();
+  } while (!try_lock());
 }
 
 }  // namespace abyss

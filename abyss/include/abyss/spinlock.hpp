@@ -13,6 +13,8 @@
 #include <cstdint>
 
 #include <abyss/cpu.hpp>
+#include <abyss/panic.hpp>
+#include <abyss/percpu.hpp>
 
 namespace abyss {
 
@@ -37,18 +39,29 @@ class SpinLock {
   /// Takes the lock if it is free. Does not touch the interrupt flag.
   bool try_lock();
   /// Spins until the lock is taken. Does not touch the interrupt flag: use SpinLockGuard.
-  void lock();
+  /// Panics if this CPU holds it already. Inline: a free lock costs one compare-exchange.
+  void lock() {
+    std::uint32_t owner = kFree;
+    if (!owner_.compare_exchange_strong(owner, cpu_id(), std::memory_order_acquire,
+                                        std::memory_order_relaxed)) {
+      lock_contended(owner);
+    }
+  }
   /// Releases the lock, which this CPU must hold.
-  void unlock();
+  void unlock() {
+    KASSERT(held_by_this_cpu());
+    owner_.store(kFree, std::memory_order_release);
+  }
   /// True if some CPU holds the lock (a snapshot: it may change at once).
   bool is_locked() const { return owner_.load(std::memory_order_relaxed) != kFree; }
   /// True if the lock is held by the CPU running this code.
-  bool held_by_this_cpu() const;
+  bool held_by_this_cpu() const { return owner_.load(std::memory_order_relaxed) == cpu_id(); }
   /// Releases the lock whoever holds it. Only for the panic path, after other CPUs stopped.
   void force_unlock() { owner_.store(kFree, std::memory_order_release); }
 
  private:
   static constexpr std::uint32_t kFree = 0xffffffff;
+  void lock_contended(std::uint32_t owner);  // the slow path of lock(): `owner` held it
   std::atomic<std::uint32_t> owner_{kFree};  // id of the holding CPU, or kFree
 };
 

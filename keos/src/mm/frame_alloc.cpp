@@ -118,16 +118,9 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   return pa;
 }
 
-std::uint32_t unref_frame(Pa pa) {
-  FrameInfo& f = frame_info(pa);
-  KASSERT(f.state == FrameState::kAllocated);
-  std::uint32_t before = f.refcount.fetch_sub(1, std::memory_order_acq_rel);
-  KASSERT(before != 0);
-  if (before == 1) {
-    abyss::SpinLockGuard guard(g_lock);
-    g_cache.free(static_cast<std::uint32_t>(pa.value() / kPageSize));
-  }
-  return before - 1;
+void detail::free_block(Pa pa) {
+  abyss::SpinLockGuard guard(g_lock);
+  g_cache.free(static_cast<std::uint32_t>(pa.value() / kPageSize));
 }
 
 std::size_t free_frame_count() {

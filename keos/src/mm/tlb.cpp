@@ -10,17 +10,8 @@ StaleTLBEntry::StaleTLBEntry(StaleTLBEntry&& other)
   other.table_ = nullptr;
 }
 
-StaleTLBEntry::~StaleTLBEntry() KEOS_DTOR_MAY_PANIC {
-  if (table_ != nullptr) {
-    abyss::panic("StaleTLBEntry for va 0x%lx dropped without invalidate()", va_.value());
-  }
-}
-
-Page StaleTLBEntry::invalidate() {
-  KASSERT(table_ != nullptr);
-  tlb::invalidate_page(*table_, va_);
-  table_ = nullptr;
-  return static_cast<Page&&>(page_);
+void StaleTLBEntry::dropped() const {
+  abyss::panic("StaleTLBEntry for va 0x%lx dropped without invalidate()", va_.value());
 }
 
 void tlb_shutdown(const PageTable& table) { tlb::invalidate_all(table); }

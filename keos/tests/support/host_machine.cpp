@@ -76,12 +76,8 @@ Result<Pa> alloc_frames(unsigned order, FrameUsage usage, Fill fill) {
   return pa;
 }
 
-std::uint32_t unref_frame(Pa pa) {
-  FrameInfo& f = frame_info(pa);
-  KASSERT(f.state == FrameState::kAllocated && f.refcount.load() != 0);
-  std::uint32_t left = f.refcount.fetch_sub(1) - 1;
-  if (left == 0) host::g_buddy->free(static_cast<std::uint32_t>(pa.value() / kPageSize));
-  return left;
+void detail::free_block(Pa pa) {
+  host::g_buddy->free(static_cast<std::uint32_t>(pa.value() / kPageSize));
 }
 
 std::size_t free_frame_count() { return host::g_buddy->free_frames(); }

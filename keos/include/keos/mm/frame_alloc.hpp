@@ -43,6 +43,8 @@ namespace detail {
 // because fork and every fault use them.
 extern FrameInfo* g_frame_infos;
 extern std::size_t g_frame_count;
+// Returns the block at `pa`, whose last reference unref_frame() just dropped.
+void free_block(Pa pa);
 }  // namespace detail
 
 /// The metadata of the frame holding `pa` (which must be below the end of RAM).
@@ -61,7 +63,14 @@ inline void ref_frame(Pa pa) {
 }
 /// Drops a reference to the allocated block at `pa`; frees it when none remain.
 /// Returns the number of references left.
-std::uint32_t unref_frame(Pa pa);
+inline std::uint32_t unref_frame(Pa pa) {
+  FrameInfo& f = frame_info(pa);
+  KASSERT(f.state == FrameState::kAllocated);
+  std::uint32_t before = f.refcount.fetch_sub(1, std::memory_order_acq_rel);
+  KASSERT(before != 0);
+  if (before == 1) detail::free_block(pa);
+  return before - 1;
+}
 /// The number of references to the block at `pa` (0 if it is not allocated).
 inline std::uint32_t frame_refcount(Pa pa) {
   const FrameInfo& f = frame_info(pa);

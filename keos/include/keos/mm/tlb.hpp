@@ -40,7 +40,10 @@ class [[nodiscard]] StaleTLBEntry {
   StaleTLBEntry(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(const StaleTLBEntry&) = delete;
   StaleTLBEntry& operator=(StaleTLBEntry&&) = delete;
-  ~StaleTLBEntry() KEOS_DTOR_MAY_PANIC;  ///< panics unless invalidated or moved from
+  /// Panics unless invalidated or moved from.
+  ~StaleTLBEntry() KEOS_DTOR_MAY_PANIC {
+    if (table_ != nullptr) dropped();
+  }
 
   /// Invalidates the translation on every CPU that has the table loaded; returns the
   /// frame the translation pointed at (drop it to release that reference).
@@ -49,6 +52,8 @@ class [[nodiscard]] StaleTLBEntry {
   Va va() const { return va_; }
 
  private:
+  [[noreturn]] void dropped() const;  // the panic of a dropped obligation
+
   const PageTable* table_;  // nullptr once invalidated or moved from
   Va va_;
   Page page_;
@@ -82,4 +87,12 @@ struct Stats {
 Stats stats(std::uint32_t cpu);
 
 }  // namespace tlb
+
+inline Page StaleTLBEntry::invalidate() {
+  KASSERT(table_ != nullptr);
+  tlb::invalidate_page(*table_, va_);
+  table_ = nullptr;
+  return static_cast<Page&&>(page_);
+}
+
 }  // namespace keos

@@ -38,12 +38,13 @@ inline Result<Pa> alloc_frame(FrameUsage usage = FrameUsage::kGeneric) {
 }
 
 namespace detail {
-// The metadata array and its length, set once by whoever owns the frames (the kernel's
-// init_frame_allocator, or the host tests' fake machine): the accessors below are inline
-// because fork and every fault use them.
+/// The metadata array (one FrameInfo per frame), published once by whoever owns the
+/// frames: the kernel's init_frame_allocator(), or the host tests' fake machine. The
+/// accessors below are inline because fork and every fault use them.
 extern FrameInfo* g_frame_infos;
+/// The number of entries of g_frame_infos.
 extern std::size_t g_frame_count;
-// Returns the block at `pa`, whose last reference unref_frame() just dropped.
+/// Returns the block at `pa`, whose last reference unref_frame() just dropped.
 void free_block(Pa pa);
 }  // namespace detail
 

@@ -5,9 +5,10 @@
 /// copies). Through the buddy alone each one splits a larger block and each free merges it
 /// back, a walk over several free lists every time. The cache keeps up to kCapacity freed
 /// single frames on a last-in-first-out list (the most recently used frame is the one most
-/// likely still in the CPU's caches) and refills itself with a whole block of
-/// 2^kRefillOrder frames at once, so the common single-frame allocation and free are a
-/// push or a pop.
+/// likely still in the CPU's caches) and refills itself with a whole block at once, the
+/// smallest free one of up to 2^kRefillOrder frames (like the buddy's own choice for one
+/// frame, so larger blocks stay whole for the callers that need them); so the common
+/// single-frame allocation and free are a pop or a push.
 ///
 /// Frames on the cache count as free (free_frames() includes them) and are in state
 /// FrameState::kCached, so the buddy never merges them. Running out is still exact: when
@@ -28,7 +29,7 @@ class FrameCache {
  public:
   /// Most single frames the cache keeps; a free beyond that goes to the buddy.
   static constexpr std::size_t kCapacity = 64;
-  /// A refill takes one block of 2^kRefillOrder frames (or a smaller one if none is left).
+  /// A refill takes the smallest free block, up to 2^kRefillOrder frames.
   static constexpr unsigned kRefillOrder = 4;
 
   /// A cache in front of `buddy`, which must outlive it. Starts empty.

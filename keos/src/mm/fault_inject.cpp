@@ -11,14 +11,14 @@ struct State {
   std::atomic<bool> fired{false};
 };
 
-State g_sites[2];
+State g_sites[kSiteCount];
 
 State& at(Site site) { return g_sites[static_cast<int>(site)]; }
 std::atomic<bool>& armed(Site site) { return detail::g_armed[static_cast<int>(site)]; }
 
 }  // namespace
 
-std::atomic<bool> detail::g_armed[2];
+std::atomic<bool> detail::g_armed[kSiteCount];
 
 void arm(Site site, std::uint64_t n) {
   State& s = at(site);

@@ -14,6 +14,8 @@
 namespace keos::mm::fault_inject {
 
 enum class Site { kFrame, kHeap };
+/// The number of sites.
+inline constexpr int kSiteCount = 2;
 
 /// Counts from zero again; the `n`-th allocation at `site` from now fails (n >= 1). With
 /// n == kCountOnly nothing fails, the allocations are only counted.
@@ -27,7 +29,7 @@ std::uint64_t count(Site site);
 bool fired(Site site);
 
 namespace detail {
-extern std::atomic<bool> g_armed[2];  // per Site: arm() was called, disarm() was not
+extern std::atomic<bool> g_armed[kSiteCount];  // per Site: arm() was called, disarm() was not
 bool armed_should_fail(Site site);
 }  // namespace detail
 

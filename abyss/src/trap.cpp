@@ -92,13 +92,16 @@ void set_kernel_fault_hook(KernelFaultHook hook) {
 
 }  // namespace abyss
 
-extern "C" void abyss_trap_dispatch(abyss::TrapFrame* frame) {
-  using namespace abyss;
-  if (frame->vector < kExceptionCount) {
-    handle_exception(*frame);
+namespace abyss {
+namespace {
+
+// Every trap but the user page faults that abyss_trap_dispatch passes on directly.
+[[gnu::noinline]] void dispatch(TrapFrame& frame) {
+  if (frame.vector < kExceptionCount) {
+    handle_exception(frame);
     return;
   }
-  auto vector = static_cast<Vector>(frame->vector);
+  auto vector = static_cast<Vector>(frame.vector);
   if (vector == Vector::kSpurious) return;  // no EOI for spurious interrupts
   if (static_cast<std::uint8_t>(vector) >= static_cast<std::uint8_t>(Vector::kLegacyPicBase) &&
       static_cast<std::uint8_t>(vector) < static_cast<std::uint8_t>(Vector::kLegacyPicBase) + 16) {
@@ -106,7 +109,23 @@ extern "C" void abyss_trap_dispatch(abyss::TrapFrame* frame) {
   }
   // Acknowledge first: a handler may switch to another thread and return much later.
   apic::eoi();
-  InterruptHandler handler = g_handlers[frame->vector].load(std::memory_order_acquire);
-  if (handler == nullptr) panic_trap(*frame, "unexpected interrupt, vector 0x%lx", frame->vector);
-  handler(*frame);
+  InterruptHandler handler = g_handlers[frame.vector].load(std::memory_order_acquire);
+  if (handler == nullptr) panic_trap(frame, "unexpected interrupt, vector 0x%lx", frame.vector);
+  handler(frame);
+}
+
+}  // namespace
+}  // namespace abyss
+
+extern "C" void abyss_trap_dispatch(abyss::TrapFrame* frame) {
+  using namespace abyss;
+  // The most frequent trap, a user page fault (lazy paging, copy-on-write), goes straight
+  // to the kernel's hook (handle_exception would pass it there too, after more checks).
+  if (frame->vector == static_cast<std::uint64_t>(Vector::kPageFault) && frame->from_user()) {
+    if (UserExceptionHook hook = g_user_hook.load(std::memory_order_acquire)) {
+      hook(*frame);
+      return;
+    }
+  }
+  dispatch(*frame);
 }

@@ -9,9 +9,9 @@
 
 #include <abyss/console.hpp>
 #include <abyss/cpu.hpp>
-#include <abyss/panic.hpp>
 #include <abyss/format.hpp>
 #include <abyss/gdt.hpp>
+#include <abyss/panic.hpp>
 #include <abyss/percpu.hpp>
 #include <abyss/smp.hpp>
 #include <abyss/spinlock.hpp>
@@ -27,14 +27,14 @@ namespace {
 
 constexpr std::uint32_t kQuantumTicks = 2;
 
+// The running thread is abyss::Cpu::current_thread (see set_current).
 struct alignas(64) CpuSched {
-  Thread* current = nullptr;
   Thread* idle = nullptr;
   Thread* previous = nullptr;  // the thread this CPU just switched away from
   std::uint32_t slice = 0;     // ticks the current thread has run
 };
 
-abyss::SpinLock g_lock;  // guards the run queue, thread states, CpuSched current/previous
+abyss::SpinLock g_lock;  // guards the run queue, thread states, each CPU's current/previous
 Thread* g_head = nullptr;
 Thread* g_tail = nullptr;
 CpuSched g_cpus[abyss::kMaxCpus];
@@ -43,6 +43,12 @@ std::atomic<std::uint32_t> g_cpus_ready{0};  // CPUs whose idle thread exists
 alignas(16) std::uint8_t g_initial_fpu[512];
 
 CpuSched& here() { return g_cpus[abyss::cpu_id()]; }
+
+// Makes `t` this CPU's running thread. Written through this_cpu(), not read back through
+// current(): that one may reuse an earlier read (see abyss::current_thread).
+void set_current(Thread* t) {
+  abyss::this_cpu().current_thread = static_cast<detail::ThreadHead*>(t);
+}
 
 void enqueue_locked(Thread* t) {
   t->next_runnable = nullptr;
@@ -96,12 +102,11 @@ void load_context(Thread* next) {
   abyss::set_kernel_stack(next->stack.top.value());
 }
 
-
 // Picks the next thread and switches to it. Called with g_lock held and interrupts off;
 // returns (lock released) when the calling thread runs again.
 void switch_locked() {
   CpuSched& c = here();
-  Thread* cur = c.current;
+  Thread* cur = current();
   if (cur->state.load() == ThreadState::kRunning) {
     cur->state.store(ThreadState::kRunnable);
     if (cur != c.idle) enqueue_locked(cur);
@@ -121,7 +126,7 @@ void switch_locked() {
     return;
   }
   c.previous = cur;
-  c.current = next;
+  set_current(next);
   load_context(next);
   asm volatile("fxsave64 %0" : "=m"(cur->fpu));
   asm volatile("fxrstor64 %0" ::"m"(next->fpu));
@@ -137,15 +142,15 @@ void lock_and_switch() {
 
 void on_tick(abyss::TrapFrame& frame) {
   CpuSched& c = here();
-  Thread* cur = c.current;
+  Thread* cur = current();
   if (cur == nullptr) return;  // before the scheduler runs on this CPU
   if (frame.from_user() && cur->killed.load()) exit_current(kKilledExitCode);
   if (cur == c.idle || ++c.slice >= kQuantumTicks) lock_and_switch();
 }
 
 void on_reschedule(abyss::TrapFrame&) {
-  CpuSched& c = here();
-  if (c.current != nullptr && c.current == c.idle) lock_and_switch();
+  Thread* cur = current();
+  if (cur != nullptr && cur == here().idle) lock_and_switch();
 }
 
 // Turns the running boot context of this CPU into its idle thread.
@@ -159,19 +164,20 @@ void adopt_boot_context(std::uint64_t boot_stack_top) {
   idle->affinity = Affinity::kPinned;
   idle->cpu = abyss::cpu_id();
   CpuSched& c = here();
-  c.current = c.idle = idle;
+  c.idle = idle;
+  set_current(idle);
   g_cpus_ready.fetch_add(1, std::memory_order_release);
 }
 
 // Adds the running thread to a panic report, and says so when a fault hit a stack guard.
 void describe_for_panic() {
-  Thread* t = here().current;
+  Thread* t = current();
   if (t == nullptr) return;
   abyss::console::line("  in thread '%s' (id %lu)", t->name, t->id);
   std::uint64_t cr2 = abyss::cpu::read_cr2();
   if (t->stack.in_guard(cr2)) {
-    abyss::console::line("  kernel stack overflow: 0x%016lx is in the guard below the stack of '%s'",
-                         cr2, t->name);
+    abyss::console::line(
+        "  kernel stack overflow: 0x%016lx is in the guard below the stack of '%s'", cr2, t->name);
   }
 }
 
@@ -233,8 +239,6 @@ void wait_until_all_cpus_ready() {
   while (g_cpus_ready.load(std::memory_order_acquire) < abyss::cpu_count()) abyss::cpu_relax();
 }
 
-Thread* current() { return here().current; }
-
 const std::uint8_t* initial_fpu_state() { return g_initial_fpu; }
 
 void make_runnable(Thread* t) {
@@ -249,7 +253,7 @@ void make_runnable(Thread* t) {
 void park_current() {
   abyss::cpu::InterruptGuard irq;
   g_lock.lock();
-  Thread* cur = here().current;
+  Thread* cur = current();
   if (cur->unpark_token.exchange(false) || cur->killed.load()) {
     g_lock.unlock();
     return;
@@ -276,7 +280,7 @@ void unpark(Thread* t) {
 void exit_current(int code) {
   abyss::cpu::disable_interrupts();
   g_lock.lock();
-  Thread* cur = here().current;
+  Thread* cur = current();
   KASSERT(cur != here().idle);
   cur->exit_code = code;
   cur->state.store(ThreadState::kExiting);

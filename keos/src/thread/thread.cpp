@@ -24,12 +24,12 @@ Thread* g_registry = nullptr;
 void prepare_stack(Thread* t) {
   std::uint64_t top = (t->stack.top.value() & ~0xfull) - 16;  // 16 spare bytes, aligned
   auto* frame = reinterpret_cast<std::uint64_t*>(top - 56);
-  frame[0] = 0;                                                // r15
-  frame[1] = 0;                                                // r14
-  frame[2] = 0;                                                // r13
-  frame[3] = 0;                                                // r12
-  frame[4] = reinterpret_cast<std::uint64_t>(t);               // rbx
-  frame[5] = 0;                                                // rbp: ends backtraces
+  frame[0] = 0;                                                    // r15
+  frame[1] = 0;                                                    // r14
+  frame[2] = 0;                                                    // r13
+  frame[3] = 0;                                                    // r12
+  frame[4] = reinterpret_cast<std::uint64_t>(t);                   // rbx
+  frame[5] = 0;                                                    // rbp: ends backtraces
   frame[6] = reinterpret_cast<std::uint64_t>(&keos_thread_start);  // return address
   t->saved_rsp = reinterpret_cast<std::uint64_t>(frame);
 }
@@ -61,8 +61,7 @@ void Thread::drop_ref() {
   if (last_tty != nullptr) last_tty->unref();
 }
 
-Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg,
-                                            void (*destroy)(void*)) {
+Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg, void (*destroy)(void*)) {
   auto* t = new (std::nothrow) Thread;
   Result<KernelStack> stack = t != nullptr ? KernelStack::create() : Err(KernelError::kNoMemory);
   if (stack.is_err()) {
@@ -118,8 +117,6 @@ ThreadId JoinHandle::id() const { return thread_ != nullptr ? thread_->id : 0; }
 void Current::exit(int code) { sched::exit_current(code); }
 ThreadId Current::id() { return sched::current()->id; }
 const char* Current::name() { return sched::current()->name; }
-Task* Current::task() { return sched::current()->task; }
-bool Current::killed() { return sched::current()->killed.load(); }
 void Current::park() { sched::park_current(); }
 void Current::yield() { sched::yield(); }
 

@@ -31,14 +31,13 @@ struct KernelStack {
   bool in_guard(std::uint64_t address) const;
 };
 
-class Thread {
+class Thread : public detail::ThreadHead {
  public:
   ThreadId id = 0;
   char name[32] = {};
   std::atomic<ThreadState> state{ThreadState::kRunnable};  // written under the scheduler lock
-  std::uint64_t saved_rsp = 0;                 // while not running
+  std::uint64_t saved_rsp = 0;                             // while not running
   KernelStack stack{};
-  Task* task = nullptr;  // owned
   Teletype* tty = nullptr;  // a reference; nullptr: the console's
   int (*run)(void*) = nullptr;
   void* arg = nullptr;
@@ -46,14 +45,13 @@ class Thread {
   int exit_code = 0;
   std::atomic<int> refs{0};
   std::atomic<bool> unpark_token{false};
-  std::atomic<bool> killed{false};
   std::atomic<Thread*> joiner{nullptr};
   Affinity affinity = Affinity::kAnyCpu;
   std::uint32_t cpu = 0;
-  Thread* next_runnable = nullptr;  // run-queue link, guarded by the scheduler lock
+  Thread* next_runnable = nullptr;   // run-queue link, guarded by the scheduler lock
   const void* waiting_on = nullptr;  // the WaitQueue it is on, guarded by that queue
   Thread* wait_next = nullptr;
-  Thread* next_all = nullptr;       // registry links, guarded by the registry lock
+  Thread* next_all = nullptr;  // registry links, guarded by the registry lock
   Thread* prev_all = nullptr;
   alignas(16) std::uint8_t fpu[512] = {};  // fxsave area
 
@@ -77,7 +75,8 @@ void wait_until_all_cpus_ready();
 /// The idle loop of the calling CPU's idle thread.
 [[noreturn]] void idle_loop();
 
-Thread* current();
+/// The running thread (see detail::running_thread).
+inline Thread* current() { return static_cast<Thread*>(detail::running_thread()); }
 /// Completes a switch on the thread that now runs: releases the scheduler lock and hands
 /// over the thread switched away from, if it exited.
 void finish_switch();

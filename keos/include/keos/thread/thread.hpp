@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <abyss/percpu.hpp>
 #include <keos/result.hpp>
 #include <keos/task.hpp>
 
@@ -132,6 +133,19 @@ class ThreadBuilder {
   FpuState fpu_ = FpuState::kClean;
 };
 
+namespace detail {
+/// The part of every thread's record that the paths from user mode read on each entry
+/// (the rest is private to keos/src/thread). The per-CPU record points at the running
+/// thread's, so Current::task() and Current::killed() are a load or two.
+struct ThreadHead {
+  Task* task = nullptr;             ///< owned; nullptr for a kernel thread
+  std::atomic<bool> killed{false};  ///< set by kill()
+};
+/// The running thread's head (the scheduler keeps abyss::Cpu::current_thread on it);
+/// nullptr before the scheduler runs on this CPU.
+inline ThreadHead* running_thread() { return static_cast<ThreadHead*>(abyss::current_thread()); }
+}  // namespace detail
+
 /// The running thread.
 class Current {
  public:
@@ -142,9 +156,9 @@ class Current {
   /// The running thread's name.
   static const char* name();
   /// The running thread's task, or nullptr for a kernel thread.
-  static Task* task();
+  static Task* task() { return detail::running_thread()->task; }
   /// True if kill() was called on the running thread.
-  static bool killed();
+  static bool killed() { return detail::running_thread()->killed.load(); }
   /// Blocks until unpark() is called on this thread (returns at once if it already was
   /// since the last park). May also return early if the thread is killed.
   static void park();

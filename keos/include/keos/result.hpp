@@ -54,21 +54,21 @@ template <class T>
 class [[nodiscard]] Result {
  public:
   /// A success holding a copy of `value`.
-  Result(const T& value) : ok_(true) { new (&storage_) T(value); }
+  Result(const T& value) : ok_(true), value_(value) {}
   /// A success holding `value` (moved in).
-  Result(T&& value) : ok_(true) { new (&storage_) T(std::move(value)); }
+  Result(T&& value) : ok_(true), value_(std::move(value)) {}
   /// A failure: `return Err(KernelError::kNoMemory);`.
   Result(Err err) : ok_(false), error_(err.error) {}
   /// Takes over `other`'s value or error.
   Result(Result&& other) : ok_(other.ok_), error_(other.error_) {
-    if (ok_) new (&storage_) T(std::move(other.value_ref()));
+    if (ok_) new (&value_) T(std::move(other.value_));
   }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
   Result& operator=(Result&&) = delete;
   /// Destroys the value, if there is one.
   ~Result() {
-    if (ok_) value_ref().~T();
+    if (ok_) value_.~T();
   }
 
   /// True if the Result holds a value.
@@ -86,26 +86,27 @@ class [[nodiscard]] Result {
   /// The value, in place (the Result must hold one).
   T& value() & {
     KASSERT(ok_);
-    return value_ref();
+    return value_;
   }
   /// The value, read-only, in place (the Result must hold one).
   const T& value() const& {
     KASSERT(ok_);
-    return value_ref();
+    return value_;
   }
   /// Moves the value out (the Result must hold one).
   T take() {
     KASSERT(ok_);
-    return std::move(value_ref());
+    return std::move(value_);
   }
 
  private:
-  T& value_ref() { return *std::launder(reinterpret_cast<T*>(&storage_)); }
-  const T& value_ref() const { return *std::launder(reinterpret_cast<const T*>(&storage_)); }
-
   bool ok_;
   KernelError error_ = KernelError::kInvalidArgument;
-  alignas(T) unsigned char storage_[sizeof(T)];
+  // A union member rather than raw bytes: the compiler can keep a small value in
+  // registers through a TRY() instead of on the stack. Alive exactly when ok_.
+  union {
+    T value_;
+  };
 };
 
 /// Success or a KernelError, for operations with no value to return.

@@ -14,12 +14,14 @@
 namespace keos {
 
 /// A set of access rights, combined with `|`, `&` and `~` and tested with has().
+/// kRead, kWrite and kUser have the values of the entry's P, RW and US bits, so that
+/// converting between the two is a mask (see Pte::leaf and Pte::permission).
 enum class Permission : std::uint8_t {
   kNone = 0,             ///< no right
   kRead = 1 << 0,        ///< the page may be read (required in every mapping)
   kWrite = 1 << 1,       ///< the page may be written
-  kExecutable = 1 << 2,  ///< instructions may be fetched from the page
-  kUser = 1 << 3,        ///< ring 3 may access the page
+  kUser = 1 << 2,        ///< ring 3 may access the page
+  kExecutable = 1 << 3,  ///< instructions may be fetched from the page
 };
 
 /// The union of two sets of rights.
@@ -62,9 +64,8 @@ class Pte {
 
   /// The leaf entry mapping `pa` with `perm` (see the file comment).
   static constexpr Pte leaf(Pa pa, Permission perm) {
-    std::uint64_t raw = (pa.value() & kAddressMask) | kPresent;
-    if (has(perm, Permission::kWrite)) raw |= kWritable;
-    if (has(perm, Permission::kUser)) raw |= kUser;
+    std::uint64_t raw = (pa.value() & kAddressMask) | kPresent | (bits_of(perm) & kWritable) |
+                        (bits_of(perm) & kUser);
     if (!has(perm, Permission::kExecutable)) raw |= kNoExecute;
     return Pte(raw);
   }
@@ -89,11 +90,8 @@ class Pte {
   constexpr Pa pa() const { return Pa(raw_ & kAddressMask); }
   /// The rights this (present) entry grants.
   constexpr Permission permission() const {
-    Permission p = Permission::kRead;
-    if (writable()) p = p | Permission::kWrite;
-    if (user()) p = p | Permission::kUser;
-    if (executable()) p = p | Permission::kExecutable;
-    return p;
+    Permission p = static_cast<Permission>(kPresent | (raw_ & (kWritable | kUser)));
+    return executable() ? p | Permission::kExecutable : p;
   }
 
   /// This entry with the bits `flags` (kWritable, ...) set.
@@ -108,7 +106,13 @@ class Pte {
   constexpr bool operator==(const Pte&) const = default;
 
  private:
+  static constexpr std::uint64_t bits_of(Permission perm) {
+    return static_cast<std::uint8_t>(perm);
+  }
   std::uint64_t raw_ = 0;
 };
+static_assert(static_cast<std::uint64_t>(Permission::kRead) == Pte::kPresent &&
+              static_cast<std::uint64_t>(Permission::kWrite) == Pte::kWritable &&
+              static_cast<std::uint64_t>(Permission::kUser) == Pte::kUser);
 
 }  // namespace keos

@@ -179,13 +179,6 @@ void PageTable::visit_leaves(void (*fn)(void*, PteSlot), void* ctx) {
   Visitor{this, fn, ctx}.visit(root_, kTopLevel, Va(0));
 }
 
-StaleTLBEntry PteSlot::replace(Page page, Permission perm) {
-  Pte old = *entry_;
-  KASSERT(old.present());
-  *entry_ = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
-  return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
-}
-
 StaleTLBEntry PteSlot::clear() {
   Pte old = *entry_;
   KASSERT(old.present());

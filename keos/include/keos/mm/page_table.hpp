@@ -43,8 +43,13 @@ class PteSlot {
   /// The (page-aligned) user address the entry maps.
   Va va() const { return va_; }
   /// Installs `page` with `perm` in place of the current frame; the returned entry owns
-  /// the old frame until it is invalidated.
-  StaleTLBEntry replace(Page page, Permission perm);
+  /// the old frame until it is invalidated. (Inline: a copy-on-write fault's hot path.)
+  StaleTLBEntry replace(Page page, Permission perm) {
+    Pte old = *entry_;
+    KASSERT(old.present());
+    *entry_ = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+    return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
+  }
   /// Rewrites the entry's flags for `perm`, keeping the frame; the returned entry must be
   /// invalidated (it holds a reference to the frame until then).
   StaleTLBEntry set_permission(Permission perm);

@@ -22,6 +22,22 @@ void exit_if_killed() {
   if (Current::killed()) Current::exit(kKilledExitCode);
 }
 
+// Ends the running thread for an exception it cannot survive; `error` says why a page
+// fault could not be resolved (nullptr for any other exception). Apart from
+// handle_user_exception so that the common path there stays short.
+[[noreturn, gnu::noinline, gnu::cold]] void end_for_exception(const abyss::TrapFrame& frame,
+                                                              std::uint64_t address,
+                                                              const char* error) {
+  if (error != nullptr) {
+    abyss::log::info("thread %lu (%s): page fault at 0x%lx (rip 0x%lx, error 0x%lx): %s: exit -1",
+                     Current::id(), Current::name(), address, frame.rip, frame.error_code, error);
+  } else {
+    abyss::log::info("thread %lu (%s): %s at rip 0x%lx: exit -1", Current::id(), Current::name(),
+                     abyss::vector_name(frame.vector), frame.rip);
+  }
+  Current::exit(-1);
+}
+
 void handle_user_exception(abyss::TrapFrame& frame) {
   // CR2 first, while interrupts are still off: once they are on, this thread can be
   // preempted, and another thread's page fault on this CPU (or a move to another CPU)
@@ -30,20 +46,12 @@ void handle_user_exception(abyss::TrapFrame& frame) {
   abyss::cpu::enable_interrupts();  // ring 3 always runs with interrupts on
   Task* task = Current::task();
   auto vector = static_cast<abyss::Vector>(frame.vector);
-  if (vector == abyss::Vector::kPageFault && task != nullptr) {
-    Result<void> resolved = task->page_fault(frame.error_code, Va(address));
-    if (resolved.is_ok()) {
-      exit_if_killed();
-      return;
-    }
-    abyss::log::info("thread %lu (%s): page fault at 0x%lx (rip 0x%lx, error 0x%lx): %s: exit -1",
-                     Current::id(), Current::name(), address, frame.rip, frame.error_code,
-                     error_name(resolved.error()));
-  } else {
-    abyss::log::info("thread %lu (%s): %s at rip 0x%lx: exit -1", Current::id(), Current::name(),
-                     abyss::vector_name(frame.vector), frame.rip);
+  if (vector != abyss::Vector::kPageFault || task == nullptr) {
+    end_for_exception(frame, address, nullptr);
   }
-  Current::exit(-1);
+  Result<void> resolved = task->page_fault(frame.error_code, Va(address));
+  if (resolved.is_err()) end_for_exception(frame, address, error_name(resolved.error()));
+  exit_if_killed();
 }
 
 }  // namespace

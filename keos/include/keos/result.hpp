@@ -63,6 +63,10 @@ class [[nodiscard]] Result {
   Result(Result&& other) : ok_(other.ok_), error_(other.error_) {
     if (ok_) new (&value_) T(std::move(other.value_));
   }
+  /// For a trivially copyable value the move and the destructor are trivial too, so a
+  /// Result<Pa> or Result<std::uint64_t> is returned in registers, not through memory.
+  Result(Result&& other) requires std::is_trivially_copyable_v<T>
+  = default;
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
   Result& operator=(Result&&) = delete;
@@ -70,6 +74,8 @@ class [[nodiscard]] Result {
   ~Result() {
     if (ok_) value_.~T();
   }
+  ~Result() requires std::is_trivially_destructible_v<T>
+  = default;
 
   /// True if the Result holds a value.
   bool is_ok() const { return ok_; }
@@ -108,6 +114,8 @@ class [[nodiscard]] Result {
     T value_;
   };
 };
+
+static_assert(std::is_trivially_copyable_v<Result<int>>, "returned in registers");
 
 /// Success or a KernelError, for operations with no value to return.
 template <>

@@ -73,9 +73,9 @@ UNIT_KERNEL_SRCS :=
 
 include abyss/abyss.mk
 include keos/keos.mk
-include project3/project3.mk
-include grader/grader.mk
 include userland/userland.mk
+include project3/project3.mk
+include bench/bench.mk
 
 KERNEL_OBJS := $(patsubst %.cpp,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
@@ -218,12 +218,12 @@ handout:
 gdb-tools:
 	@scripts/setup.sh gdb
 
-# Benchmarks (grader/bench.py) on the reference solution's kernel (in the handout: the
+# Benchmarks (bench/bench.py) on the reference solution's kernel (in the handout: the
 # student's, once fork works): BENCH_MODE=tcg (default), icount (QEMU counts instructions)
 # or kvm. Results: build/bench/results.json.
 BENCH_MODE ?= $(if $(KVM),kvm,tcg)
 bench: $(BUILD)/keos-$(if $(PROJECT3_SRC_solution),solution,student).iso
-	$(PYTHON) grader/bench.py --iso $< --mode $(BENCH_MODE) --mem $(MEM)
+	$(PYTHON) bench/bench.py --iso $< --mode $(BENCH_MODE) --mem $(MEM)
 
 # ---------------------------------------------------------------------------------------
 # Documentation: the API reference (Doxygen over the public headers and project3/fork.cpp)
@@ -262,5 +262,9 @@ fuzz:
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+# Every user program of every part (each *.mk adds its own with user_programs).
+.PHONY: userland
+userland: $(USER_PROGS)
+
+-include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(USER_PROGS:=.d) \
   $(foreach v,$(VARIANTS),$(BUILD)/kernel/$(PROJECT3_SRC_$v:.cpp=.d))

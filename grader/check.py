@@ -15,7 +15,7 @@ reference solution of project 3 and the student's skeleton:
                        "not implemented" (todo), every regression test passed, score 0;
                        no staff-only file in it
   bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
-  broken-NAME/*        each deliberately broken solution (grader/broken/NAME.patch applied
+  broken-NAME/*        each deliberately broken solution (project3/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
                        default timeout only: the long stress tests would just time out)
@@ -75,13 +75,21 @@ def run_unit(binary: str) -> tuple[int, int, str]:
     return 0, 1, out  # crashed before Catch2 could summarise (e.g. a sanitizer report)
 
 
+# The host scripts' own unit tests: the grader's and the benchmarks' (test_*.py in each).
+PYTHON_TEST_DIRS = ("grader", "bench")
+
+
 def run_python_tests() -> tuple[int, int, str]:
-    """The grader's own unit tests (grader/test_*.py); returns (passed, failed, output)."""
+    """The host scripts' own unit tests (grader/test_*.py, bench/test_*.py); returns
+    (passed, failed, output)."""
     import io
     import unittest
     stream = io.StringIO()
-    suite = unittest.defaultTestLoader.discover(os.path.dirname(os.path.abspath(__file__)),
-                                                pattern="test_*.py")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    suite = unittest.TestSuite(
+        unittest.defaultTestLoader.discover(os.path.join(root, d), pattern="test_*.py",
+                                            top_level_dir=os.path.join(root, d))
+        for d in PYTHON_TEST_DIRS)
     result = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
     failed = len(result.failures) + len(result.errors)
     return result.testsRun - failed, failed, stream.getvalue()

@@ -26,7 +26,7 @@ from tally import Tally  # noqa: E402
 
 LOG_DIR = os.path.join("build", "test")
 SOLUTION_SRC = os.path.join("project3", "solution", "fork.cpp")
-BROKEN_GLOB = os.path.join("grader", "broken", "*.patch")
+BROKEN_GLOB = os.path.join("project3", "broken", "*.patch")
 
 
 
@@ -207,9 +207,9 @@ def check_broken(args, tally: Tally) -> None:
 def check_bench_smoke(args, tally: Tally) -> None:
     """`make bench` at tiny sizes on the solution: every metric must arrive (timings are
     not judged here), so the benchmark suite cannot rot."""
-    print("\nbench-smoke: grader/bench.py --smoke on the reference solution")
+    print("\nbench-smoke: bench/bench.py --smoke on the reference solution")
     out = os.path.join(LOG_DIR, "bench-smoke.json")
-    proc = subprocess.run([sys.executable, os.path.join("grader", "bench.py"), "--smoke",
+    proc = subprocess.run([sys.executable, os.path.join("bench", "bench.py"), "--smoke",
                            "--iso", args.solution_iso, "--mem", args.mem, "--json", out],
                           capture_output=True, text=True)
     print("  " + "\n  ".join((proc.stdout + proc.stderr).strip().splitlines()[-3:]))

@@ -14,7 +14,7 @@ import subprocess
 import ktest
 import rubric as rubric_mod
 
-_HARNESS = re.compile(r"^grader/tests/support/[\w./-]+:\d+: ")
+_HARNESS = re.compile(r"^keos/ktests/ktest/[\w./-]+:\d+: ")
 _REGISTERS = re.compile(r"^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d+)\s+0x")
 MAX_FRAMES = 12
 

@@ -1,6 +1,6 @@
 """Applies a unified diff (the `diff -u` format) to one file's text, strictly: every hunk's
 context and removed lines must be found as they are, or the patch fails. Used for the
-deliberately broken solutions (grader/broken/*.patch, staff only), which prove that the
+deliberately broken solutions (project3/broken/*.patch, staff only), which prove that the
 grader can fail a wrong fork. Lines before the first `---` are a free-form header; a
 header line `# Must lose: a, b` names tests the broken code must not pass.
 Python standard library only.

@@ -50,7 +50,7 @@ class JudgeTest(unittest.TestCase):
             "@@ out 1 start\\n",
             "@@ out 1 User process ABORT at cow_data.c:31 in main(): assertion `x == 2' "
             "failed.\\n",
-            "@@ ktest fail cow_data ms=3 free_frames=100 :: grader/tests/support/"
+            "@@ ktest fail cow_data ms=3 free_frames=100 :: keos/ktests/ktest/"
             "user_test.cpp:140: cow_data exited with 1, expected 0; its last output: "
             "\"start\"",
         ], exit_status=ktest.EXIT_FAILURE)
@@ -63,11 +63,11 @@ class JudgeTest(unittest.TestCase):
 
     def test_a_kernel_test_failure_keeps_its_place(self):
         r = boot(START + ["@@ ktest fail cow_data ms=3 free_frames=100 :: "
-                          "grader/tests/cow_kernel.cpp:79: stdout differs at line 2: "
+                          "project3/tests/cow_kernel.cpp:79: stdout differs at line 2: "
                           "expected \"a\", got \"b\""], exit_status=ktest.EXIT_FAILURE)
         verdict, reason, _ = judging.judge(TEST, r, None)
         self.assertEqual(verdict, "fail")
-        self.assertEqual(reason, "grader/tests/cow_kernel.cpp:79: stdout differs at line 2: "
+        self.assertEqual(reason, "project3/tests/cow_kernel.cpp:79: stdout differs at line 2: "
                                  "expected \"a\", got \"b\"")
 
     def test_a_panic_gives_its_message_and_backtrace_without_registers(self):

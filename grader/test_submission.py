@@ -23,8 +23,8 @@ SKELETON = {
     "project3/rubric.json": "{}\n",
     "project3/solution/fork.cpp": "// the answer\n",
     "grader/grade.py": "print()\n",
-    "grader/broken/x.patch": "--- a\n",
-    "grader/staff_only.txt": "# staff\nproject3/solution/\ngrader/broken/\n"
+    "project3/broken/x.patch": "--- a\n",
+    "grader/staff_only.txt": "# staff\nproject3/solution/\nproject3/broken/\n"
                              "grader/staff_only.txt\ndocs/grading.md\n",
     "docs/grading.md": "staff\n",
     "docs/project3.md": "students\n",
@@ -99,8 +99,8 @@ class SubmissionTest(Temp):
         self.assertFalse(os.path.exists(self.path("work", "tree", "project3/solution")))
         self.assertEqual(p.modified, ["Makefile"])
         # The student's copy holds staff-only files too: the pristine skeleton does not.
-        self.assertEqual(sorted(p.added), ["docs/grading.md", "grader/broken/x.patch",
-                                           "grader/staff_only.txt", "grader/tests/mine.cpp",
+        self.assertEqual(sorted(p.added), ["docs/grading.md", "grader/staff_only.txt",
+                                           "grader/tests/mine.cpp", "project3/broken/x.patch",
                                            "project3/solution/fork.cpp"])
         self.assertNotIn("build/kernel/x.o", p.added + p.modified)
         notes = "\n".join(p.notes())

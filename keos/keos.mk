@@ -3,6 +3,14 @@ KERNEL_INCLUDE_DIRS += keos/include
 KERNEL_SRCS += $(wildcard keos/src/*.cpp keos/src/*/*.cpp)
 KERNEL_ASM += $(wildcard keos/src/*/*.asm)
 
+# In-kernel self-tests of this layer (frames, heap, page tables, TLB, threads, sync, files,
+# pipes, user mode, system calls, processes), linked into every kernel and selected at
+# boot. Their shared harness (running a user program, memory pressure, fault-injection
+# sweeps) is keos/ktests/ktest/, included as <ktest/...> by every part's tests.
+KERNEL_INCLUDE_DIRS += keos/ktests
+KERNEL_SRCS += $(wildcard keos/ktests/*.cpp keos/ktests/ktest/*.cpp)
+KERNEL_ASM += $(wildcard keos/ktests/*.asm)
+
 # Sources that also build on the host (pure logic, or reaching the machine only through
 # the seams in keos/tests/support), and their tests.
 UNIT_KERNEL_SRCS += keos/src/mm/buddy.cpp keos/src/mm/frame_cache.cpp keos/src/glob.cpp keos/src/result.cpp \

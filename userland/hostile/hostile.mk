@@ -1,4 +1,4 @@
-# userland/hostile: crafted ELF files for the hostile-input tests (grader/tests/hostile_elf.cpp),
+# userland/hostile: crafted ELF files for the hostile-input tests (keos/ktests/hostile_elf.cpp),
 # one build/hostile/NAME per name userland/hostile/mkhostile.py knows, all in the root file
 # system: tiny_elf (well formed, exits with 7) and the bad_elf_* files the loader must refuse.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes one crafted ELF file for the hostile-input tests (grader/tests/hostile_elf.cpp).
+"""Writes one crafted ELF file for the hostile-input tests (keos/ktests/hostile_elf.cpp).
 
     mkhostile.py OUT      writes the file named by OUT's base name (e.g. bad_elf_wrap)
     mkhostile.py --list   prints every name it knows, one a line

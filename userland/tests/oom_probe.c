@@ -1,4 +1,4 @@
-// oom_probe: small operations for the out-of-memory sweeps (grader/tests/oom_inject.cpp).
+// oom_probe: small operations for the out-of-memory sweeps (keos/ktests/ktest/oom_sweep.cpp).
 // Usage: oom_probe exit|mmap|pipe|fork|cow. Exits 0 when the operation worked, 12 when a
 // system call failed with ENOMEM (or any error: the sweep accepts it), and 2 when the
 // operation completed but its result is wrong (that fails the sweep). A page fault that

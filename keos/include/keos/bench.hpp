@@ -1,6 +1,6 @@
 /// \file
 /// In-kernel benchmarks (`make bench`). Not tests: a benchmark measures, and the host
-/// (grader/bench.py) turns its numbers into ratios and judges the goals.
+/// (bench/bench.py) turns its numbers into ratios and judges the goals.
 ///
 /// A benchmark is registered with KEOS_BENCH(name) { ... } into the .keos_benches section.
 /// The kernel command line `bench=GLOB[,GLOB]` runs the matching ones (and no test);

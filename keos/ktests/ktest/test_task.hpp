@@ -7,7 +7,7 @@
 #include <keos/mm/page_table.hpp>
 #include <keos/task.hpp>
 
-namespace grader {
+namespace ktest {
 
 class TestTask : public keos::Task {
  public:
@@ -28,4 +28,4 @@ class TestTask : public keos::Task {
   std::atomic<int>* faults_;
 };
 
-}  // namespace grader
+}  // namespace ktest

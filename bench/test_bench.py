@@ -1,4 +1,4 @@
-"""Unit tests of grader/bench.py: METRIC lines and the goals computed from them."""
+"""Unit tests of bench/bench.py: METRIC lines and the goals computed from them."""
 
 import os
 import sys

@@ -3,7 +3,7 @@
 // Each program checks its own rules and exits 1 with a "FAIL file:line: ..." line at the
 // first broken one (userland/tests/sys_check.h); where the output is deterministic the
 // test also compares it exactly.
-#include "support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 // --- Arguments and the initial stack (userland/tests/sys_args.c) ---
 

@@ -13,7 +13,7 @@
 #include <keos/test.hpp>
 #include <keos/thread/thread.hpp>
 
-#include "support/test_task.hpp"
+#include <ktest/test_task.hpp>
 
 using namespace keos;
 
@@ -53,7 +53,7 @@ KEOS_TEST(cow_tlb_cross_cpu) {
   KEOS_ASSERT(parent.map(text, text_page.take(), kUserRx).is_ok());
 
   auto b = ThreadBuilder("cow-tlb-b")
-               .attach_task(new grader::TestTask(parent, &faults))
+               .attach_task(new ktest::TestTask(parent, &faults))
                .pin_to_cpu(1)
                .spawn([data] {
                  abyss::cpu::InterruptGuard irq;

@@ -1,22 +1,14 @@
-// Out-of-memory fault injection (keos/mm/fault_inject.hpp): each sweep runs a small user
-// program (userland/tests/oom_probe.c) once per allocation it makes, with exactly that
-// allocation failing -- every frame allocation in the frame sweeps, every heap allocation
-// in the heap sweeps -- from loading its ELF file to its last system call. For every
-// point it requires: no panic, a clean outcome (the program could not start, a system
-// call failed, or the process was ended with -1), every frame back, and a normal run
-// right afterwards that succeeds (the failure left nothing broken behind).
+#include <ktest/oom_sweep.hpp>
+
 #include <abyss/console.hpp>
-#include <keos/mm/fault_inject.hpp>
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/test.hpp>
+#include <ktest/user_test.hpp>
 
-#include "support/user_test.hpp"
-
+namespace ktest {
 namespace {
 
 namespace fi = keos::mm::fault_inject;
-using grader::UserRun;
-using grader::UserTestSpec;
 
 constexpr std::uint64_t kMaxPoints = 4000;
 constexpr int kOk = 0, kSyscallFailed = 12, kKilled = -1;
@@ -54,9 +46,9 @@ bool run_point(const char* mode, fi::Site site, std::uint64_t n, bool& fired) {
   return true;
 }
 
-// Sweeps the failing allocation over every allocation of `oom_probe mode`; prints how many
-// injection points it covered.
-void sweep(const char* mode, fi::Site site) {
+}  // namespace
+
+void oom_sweep(const char* mode, fi::Site site) {
   for (std::uint64_t n = 1; n <= kMaxPoints; ++n) {
     bool fired = false;
     if (!run_point(mode, site, n, fired)) return;
@@ -77,19 +69,4 @@ void sweep(const char* mode, fi::Site site) {
   keos::test::fail(__FILE__, __LINE__, "%s: more than %lu allocations", mode, kMaxPoints);
 }
 
-}  // namespace
-
-// ELF loading and process set-up (the program only exits).
-KEOS_TEST(oom_inject_elf_frames) { sweep("exit", fi::Site::kFrame); }
-KEOS_TEST(oom_inject_elf_heap) { sweep("exit", fi::Site::kHeap); }
-// mmap and the first touch of its pages.
-KEOS_TEST(oom_inject_mmap_frames) { sweep("mmap", fi::Site::kFrame); }
-KEOS_TEST(oom_inject_mmap_heap) { sweep("mmap", fi::Site::kHeap); }
-// Pipe creation.
-KEOS_TEST(oom_inject_pipe_frames) { sweep("pipe", fi::Site::kFrame); }
-KEOS_TEST(oom_inject_pipe_heap) { sweep("pipe", fi::Site::kHeap); }
-// fork, and copy-on-write faults after it (need project 3).
-KEOS_TEST(fork_oom_inject_frames) { sweep("fork", fi::Site::kFrame); }
-KEOS_TEST(fork_oom_inject_heap) { sweep("fork", fi::Site::kHeap); }
-KEOS_TEST(cow_oom_inject_frames) { sweep("cow", fi::Site::kFrame); }
-KEOS_TEST(cow_oom_inject_heap) { sweep("cow", fi::Site::kHeap); }
+}  // namespace ktest

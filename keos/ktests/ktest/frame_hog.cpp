@@ -1,8 +1,8 @@
-#include "frame_hog.hpp"
+#include <ktest/frame_hog.hpp>
 
 #include <keos/mm/frame_alloc.hpp>
 
-namespace grader {
+namespace ktest {
 namespace {
 
 constexpr unsigned kMaxOrder = 10;
@@ -40,4 +40,4 @@ void FrameHog::release() {
   held_ = 0;
 }
 
-}  // namespace grader
+}  // namespace ktest

@@ -9,7 +9,7 @@
 #include <keos/test.hpp>
 #include <keos/thread/thread.hpp>
 
-#include "support/test_task.hpp"
+#include <ktest/test_task.hpp>
 
 using namespace keos;
 
@@ -62,7 +62,7 @@ KEOS_TEST(page_table_kernel_write_respects_read_only) {
                        Permission::kRead | Permission::kWrite | Permission::kUser)
                   .is_ok());
   auto t = ThreadBuilder("writer")
-               .attach_task(new grader::TestTask(table, &faults))
+               .attach_task(new ktest::TestTask(table, &faults))
                .spawn([ro, rw] {
                  std::uint64_t v = 7;
                  if (copy_to_user(rw, &v, 8).is_err()) return 1;

@@ -1,6 +1,6 @@
 // Kernel-side benchmarks (`make bench`): the bare operations that the goals compare the
 // fork and fault paths against. Each prints METRIC lines (keos/bench.hpp); the host
-// (grader/bench.py) computes the ratios.
+// (bench/bench.py) computes the ratios.
 //
 //   copy_page_cold        one copy_page() of a 4 KiB frame whose lines were flushed
 //   zero_page_cold        zeroing a 4 KiB frame (the allocator's routine), lines flushed
@@ -28,7 +28,7 @@
 #include <keos/mm/tlb.hpp>
 #include <keos/thread/thread.hpp>
 
-#include "../tests/support/test_task.hpp"
+#include <ktest/test_task.hpp>
 
 using keos::bench::metric;
 using keos::bench::metric_value;
@@ -140,7 +140,7 @@ KEOS_BENCH(ipi_and_shootdown) {
   abyss::register_interrupt(abyss::Vector::kTestIpi, on_test_ipi);
   PageTable table = table_with_pages(32);
   auto spinner = ThreadBuilder("bench-spin")
-                     .attach_task(new grader::TestTask(table))
+                     .attach_task(new ktest::TestTask(table))
                      .pin_to_cpu(1)
                      .spawn([] {
                        running = true;

@@ -1,7 +1,7 @@
 // Memory tests through user programs (userland/tests/mm_*.c): anonymous and file mmap,
 // munmap, argument checks, lazy paging, access violations ending the process with -1,
 // and kernel-side checks that exiting processes give back every frame.
-#include "support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 #include <new>
 
@@ -16,10 +16,10 @@ namespace {
 // Runs `spec` and checks that it ran, exited with spec.exit_code, printed spec.stdout_text
 // (if given), and that every frame is back once it (and its teletype) is gone: the free-
 // frame count equals `baseline`.
-bool run_and_count(const grader::UserTestSpec& spec, std::size_t baseline, int round) {
+bool run_and_count(const ktest::UserTestSpec& spec, std::size_t baseline, int round) {
   // Static: a UserRun is larger than a kernel stack should carry; tests run one at a time.
-  static grader::UserRun run;
-  grader::run_user_program(spec, run);
+  static ktest::UserRun run;
+  ktest::run_user_program(spec, run);
   const char* arg = spec.args[1] != nullptr ? spec.args[1] : "";
   if (!run.started) {
     keos::test::fail(__FILE__, __LINE__, "round %d: cannot run %s %s: %s", round, spec.program, arg,
@@ -180,7 +180,7 @@ MM_FAULT_TEST(int3)
 KEOS_TEST(mm_exit_stress) {
   std::size_t baseline = keos::mm::free_frame_count();
   for (int round = 0; round < 24; ++round) {
-    grader::UserTestSpec spec{.program = "mm_stress",
+    ktest::UserTestSpec spec{.program = "mm_stress",
                               .exit_code = 0,
                               .stdout_text = "mm_stress: 16384 pages written and checked\n"};
     if (!run_and_count(spec, baseline, round)) return;
@@ -190,7 +190,7 @@ KEOS_TEST(mm_exit_stress) {
 // Small programs, normal exits and kills: the free-frame count is back to its starting
 // value after each process is reaped.
 KEOS_TEST(mm_exit_leak) {
-  static const grader::UserTestSpec kRuns[] = {
+  static const ktest::UserTestSpec kRuns[] = {
       {.program = "mm_anon"},
       {.program = "mm_file"},
       {.program = "mm_exec"},
@@ -240,11 +240,11 @@ KEOS_TEST(mm_mmap_allocates_nothing) {
 // (the ones it did get included) comes back.
 KEOS_TEST(mm_oom_in_fault) {
   std::size_t baseline = keos::mm::free_frame_count();
-  grader::UserTestSpec spec{
+  ktest::UserTestSpec spec{
       .program = "mm_stress", .exit_code = -1, .stdout_text = "", .leave_frames = 2048};
   if (!run_and_count(spec, baseline, 0)) return;
   // And the machine is still whole: the same program with all the memory succeeds.
-  grader::UserTestSpec again{.program = "mm_stress",
+  ktest::UserTestSpec again{.program = "mm_stress",
                              .exit_code = 0,
                              .stdout_text = "mm_stress: 16384 pages written and checked\n"};
   run_and_count(again, baseline, 1);

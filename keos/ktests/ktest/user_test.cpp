@@ -1,6 +1,6 @@
-#include "user_test.hpp"
+#include <ktest/user_test.hpp>
 
-#include "frame_hog.hpp"
+#include <ktest/frame_hog.hpp>
 
 #include <abyss/string.hpp>
 #include <abyss/time.hpp>
@@ -9,7 +9,7 @@
 #include <keos/teletype.hpp>
 #include <keos/thread/thread.hpp>
 
-namespace grader {
+namespace ktest {
 namespace {
 
 constexpr std::uint64_t kForkedGraceSeconds = 20;
@@ -152,4 +152,4 @@ void run_user_test(const UserTestSpec& spec) {
   tty->unref();
 }
 
-}  // namespace grader
+}  // namespace ktest

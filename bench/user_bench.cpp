@@ -1,4 +1,4 @@
-// Benchmarks that run user programs (userland/tests/bench_*.c); the programs time
+// Benchmarks that run user programs (bench/user/bench_*.c); the programs time
 // themselves with rdtsc and print their METRIC lines on standard output, which reaches
 // the console as `@@ out` lines.
 #include <abyss/console.hpp>
@@ -6,14 +6,14 @@
 #include <keos/bench.hpp>
 #include <keos/process/process.hpp>
 
-#include "../tests/support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 namespace {
 
 // Runs `program` with up to three arguments; reports a failure on the console.
 void run(const char* program, const char* a, const char* b = nullptr, const char* c = nullptr) {
-  grader::UserRun result;
-  grader::run_user_program(grader::UserTestSpec{.program = program, .args = {program, a, b, c}},
+  ktest::UserRun result;
+  ktest::run_user_program(ktest::UserTestSpec{.program = program, .args = {program, a, b, c}},
                            result);
   if (!result.started || result.exit_code != 0 || !result.forked_ended) {
     abyss::console::line("@@ bench error %s %s: exit %d", program, a, result.exit_code);

@@ -1,10 +1,10 @@
-// Project 3's graded user programs (userland/tests/fork_*.c and cow_*.c): each runs as a
+// Project 3's graded user programs (project3/tests/user/fork_*.c and cow_*.c): each runs as a
 // new process and must print exactly the transcript below and exit with the code given.
 // A process that breaks a rule stops at an ASSERT, whose line then shows in the report.
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/test.hpp>
 
-#include "support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 // fork: the copy of the caller.
 KEOS_USER_TEST(fork_basic, .program = "fork_basic",
@@ -86,7 +86,7 @@ KEOS_TEST(cow_cleanup_stress) {
   constexpr int kRounds = 12;
   const std::size_t before = keos::mm::free_frame_count();
   for (int round = 1; round <= kRounds; ++round) {
-    grader::run_user_test(grader::UserTestSpec{
+    ktest::run_user_test(ktest::UserTestSpec{
         .program = "cow_cleanup", .stdout_text = "cow_cleanup: 16384 pages copied and freed\n"});
     if (keos::test::failed()) return;
     std::size_t after = keos::mm::free_frame_count();
@@ -99,7 +99,7 @@ KEOS_TEST(cow_cleanup_stress) {
 }
 
 // Six process trees forking, writing the same shared pages and exiting on all CPUs at once,
-// 150 rounds each: every process must see only its own data (userland/tests/cow_smp_stress.c),
+// 150 rounds each: every process must see only its own data (project3/tests/user/cow_smp_stress.c),
 // and the harness checks that every frame comes back.
 KEOS_USER_TEST(cow_smp_stress, .program = "cow_smp_stress",
                .stdout_text = "cow_smp_stress: 6 workers x 150 rounds x 2 children, all data intact\n")

@@ -17,7 +17,7 @@
 #include <keos/result.hpp>
 #include <keos/test.hpp>
 
-namespace grader {
+namespace ktest {
 
 struct UserTestSpec {
   const char* program;
@@ -49,7 +49,7 @@ void run_user_program(const UserTestSpec& spec, UserRun& run);
 /// Runs the program described by `spec` and records a failure if it misbehaves.
 void run_user_test(const UserTestSpec& spec);
 
-}  // namespace grader
+}  // namespace ktest
 
 #define KEOS_USER_TEST(name, ...) \
-  KEOS_TEST(name) { ::grader::run_user_test(::grader::UserTestSpec{__VA_ARGS__}); }
+  KEOS_TEST(name) { ::ktest::run_user_test(::ktest::UserTestSpec{__VA_ARGS__}); }

@@ -7,7 +7,7 @@
 
 #include <keos/addressing.hpp>
 
-namespace grader {
+namespace ktest {
 
 class FrameHog {
  public:
@@ -29,4 +29,4 @@ class FrameHog {
   std::size_t held_ = 0;
 };
 
-}  // namespace grader
+}  // namespace ktest

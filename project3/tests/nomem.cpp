@@ -6,12 +6,12 @@
 #include <abyss/string.hpp>
 #include <keos/test.hpp>
 
-#include "support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 namespace {
 
-using grader::UserRun;
-using grader::UserTestSpec;
+using ktest::UserRun;
+using ktest::UserTestSpec;
 
 constexpr std::size_t kFirstLeave = 4;
 constexpr std::size_t kLastLeave = 1200;

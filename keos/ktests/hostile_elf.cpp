@@ -11,12 +11,12 @@
 #include <keos/mm/heap.hpp>
 #include <keos/test.hpp>
 
-#include "support/user_test.hpp"
+#include <ktest/user_test.hpp>
 
 namespace {
 
-using grader::UserRun;
-using grader::UserTestSpec;
+using ktest::UserRun;
+using ktest::UserTestSpec;
 
 // Runs `name` once and requires a clean refusal. Returns false after recording a failure.
 bool refused_once(const char* name) {

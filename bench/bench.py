@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`make bench`: boots the reference solution's kernel, runs the in-guest benchmarks
-(keos/bench.hpp, grader/bench/*.cpp, userland/tests/bench_*.c), and judges the goals of
+(keos/bench.hpp, bench/*.cpp, bench/user/*.c), and judges the goals of
 the benchmark issue as ratios of two quantities measured in the same boot.
 
 Every metric is a median of at least 31 repetitions (with p10 and p90) printed by the
@@ -23,7 +23,8 @@ import os
 import sys
 from dataclasses import dataclass
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "grader"))
 import ktest  # noqa: E402
 
 OUT_DIR = os.path.join("build", "bench")

@@ -140,7 +140,7 @@ KEOS_BENCH(ipi_and_shootdown) {
   abyss::register_interrupt(abyss::Vector::kTestIpi, on_test_ipi);
   PageTable table = table_with_pages(32);
   auto spinner = ThreadBuilder("bench-spin")
-                     .attach_task(new ktest::TestTask(table))
+                     .attach_task(ktest::test_task(table))
                      .pin_to_cpu(1)
                      .spawn([] {
                        running = true;

@@ -8,6 +8,8 @@
 
 #include <ktest/user_test.hpp>
 
+#include "eager_fork.hpp"
+
 namespace {
 
 // Runs `program` with up to three arguments; reports a failure on the console.
@@ -30,9 +32,9 @@ KEOS_BENCH(fork) {
   run("bench_fork", "cow", "0", reps);
   run("bench_fork", "cow", smoke ? "1" : "64", reps);
   run("bench_fork", "cow", smoke ? "4" : "256", reps);
-  keos::set_fork_copy(keos::ForkCopy::kEager);
+  keos::set_fork_hook(bench::copy_eagerly);
   run("bench_fork", "eager", smoke ? "1" : "64", reps);
-  keos::set_fork_copy(keos::ForkCopy::kOnWrite);
+  keos::set_fork_hook(nullptr);
 }
 
 // Demand-zero, copy-on-write and sole-owner faults, one sample per page.

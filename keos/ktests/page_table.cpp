@@ -62,7 +62,7 @@ KEOS_TEST(page_table_kernel_write_respects_read_only) {
                        Permission::kRead | Permission::kWrite | Permission::kUser)
                   .is_ok());
   auto t = ThreadBuilder("writer")
-               .attach_task(new ktest::TestTask(table, &faults))
+               .attach_task(ktest::test_task(table, &faults))
                .spawn([ro, rw] {
                  std::uint64_t v = 7;
                  if (copy_to_user(rw, &v, 8).is_err()) return 1;

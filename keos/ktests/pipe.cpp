@@ -15,8 +15,8 @@ KEOS_TEST(pipe_across_threads) {
   constexpr std::size_t kTotal = 3 * kPipeCapacity + 1234;  // the writer must wait
   Result<PipeEnds> ends = make_pipe();
   KEOS_ASSERT(ends.is_ok());
-  PipeReader reader = static_cast<PipeReader&&>(ends.value().reader);
-  auto* writer = new PipeWriter(static_cast<PipeWriter&&>(ends.value().writer));
+  PipeReader reader = std::move(ends.value().reader);
+  auto* writer = new PipeWriter(std::move(ends.value().writer));
   auto producer = ThreadBuilder("producer").spawn([writer] {
     static std::uint8_t chunk[3000];
     std::size_t sent = 0;
@@ -59,13 +59,13 @@ KEOS_TEST(pipe_ends_close_independently) {
   Result<PipeEnds> ends = make_pipe();
   KEOS_ASSERT(ends.is_ok());
   {
-    PipeWriter writer = static_cast<PipeWriter&&>(ends.value().writer);
+    PipeWriter writer = std::move(ends.value().writer);
     PipeWriter second = writer.clone();
     const std::uint8_t data[] = {1, 2, 3};
     KEOS_ASSERT_EQ(writer.write(data, 3).value(), 3u);
     // writer goes here; `second` keeps the write end open
     {
-      PipeWriter gone = static_cast<PipeWriter&&>(writer);
+      PipeWriter gone = std::move(writer);
     }
     std::uint8_t got[8];
     KEOS_ASSERT_EQ(ends.value().reader.read(got, sizeof got).value(), 3u);
@@ -77,9 +77,9 @@ KEOS_TEST(pipe_ends_close_independently) {
 
   Result<PipeEnds> other = make_pipe();
   KEOS_ASSERT(other.is_ok());
-  PipeWriter writer = static_cast<PipeWriter&&>(other.value().writer);
+  PipeWriter writer = std::move(other.value().writer);
   {
-    PipeReader gone = static_cast<PipeReader&&>(other.value().reader);
+    PipeReader gone = std::move(other.value().reader);
   }
   const std::uint8_t byte = 9;
   KEOS_ASSERT(writer.write(&byte, 1).error() == KernelError::kBrokenPipe);

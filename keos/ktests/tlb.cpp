@@ -47,7 +47,7 @@ KEOS_TEST(tlb_shootdown_reaches_other_cpu) {
   std::uint64_t answered_before = tlb::stats(1).requests_answered;
 
   auto b = ThreadBuilder("tlb-b")
-               .attach_task(new ktest::TestTask(table, &faults))
+               .attach_task(ktest::test_task(table, &faults))
                .pin_to_cpu(1)
                .spawn([va] {
                  abyss::cpu::InterruptGuard irq;
@@ -87,7 +87,7 @@ KEOS_TEST(tlb_invalidate_local) {
   const Va va(0x10000000);
   KEOS_ASSERT(table.map(va, page.take(), kUserRw).is_ok());
   auto t = ThreadBuilder("tlb-local")
-               .attach_task(new ktest::TestTask(table, &faults))
+               .attach_task(ktest::test_task(table, &faults))
                .spawn([&table, va] {
                  abyss::cpu::InterruptGuard irq;  // no switch (and no CR3 reload) between
                  if (user_write(va, 1).is_err()) return 1;
@@ -121,7 +121,7 @@ KEOS_TEST(tlb_concurrent_shootdowns) {
   JoinHandle* workers[abyss::kMaxCpus];
   for (std::uint32_t cpu = 0; cpu < n; ++cpu) {
     auto spawned = ThreadBuilder("shooter")
-                       .attach_task(new ktest::TestTask(table))
+                       .attach_task(ktest::test_task(table))
                        .pin_to_cpu(cpu)
                        .spawn([cpu] {
                          Va va(0x20000000 + cpu * kPageSize);

@@ -3,8 +3,6 @@
 // and kernel-side checks that exiting processes give back every frame.
 #include <ktest/user_test.hpp>
 
-#include <new>
-
 #include <abyss/string.hpp>
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/process/lazy_pager.hpp>
@@ -219,15 +217,16 @@ KEOS_TEST(mm_mmap_allocates_nothing) {
   keos::MmStruct<keos::LazyPager> mm = created.take();
   constexpr keos::Permission kRw = keos::Permission::kRead | keos::Permission::kWrite;
   // The first mapping grows the area array on the heap; count around the later ones.
-  KEOS_ASSERT(
-      mm.mmap(keos::Va(0x1000), keos::kPageSize, kRw, new (std::nothrow) keos::AnonymousLoader)
-          .is_ok());
-  auto* small = new (std::nothrow) keos::AnonymousLoader;
-  auto* huge = new (std::nothrow) keos::AnonymousLoader;
-  KEOS_ASSERT(small != nullptr && huge != nullptr);
+  using keos::AnonymousLoader;
+  using keos::Box;
+  KEOS_ASSERT(mm.mmap(keos::Va(0x1000), keos::kPageSize, kRw, Box<AnonymousLoader>::create().take())
+                  .is_ok());
+  keos::Result<Box<AnonymousLoader>> small = Box<AnonymousLoader>::create();
+  keos::Result<Box<AnonymousLoader>> huge = Box<AnonymousLoader>::create();
+  KEOS_ASSERT(small.is_ok() && huge.is_ok());
   std::size_t before = keos::mm::free_frame_count();
-  KEOS_ASSERT(mm.mmap(keos::Va(0x10000000), keos::kPageSize, kRw, small).is_ok());
-  KEOS_ASSERT(mm.mmap(keos::Va(0x100000000), 64ull << 30, kRw, huge).is_ok());  // 64 GiB
+  KEOS_ASSERT(mm.mmap(keos::Va(0x10000000), keos::kPageSize, kRw, small.take()).is_ok());
+  KEOS_ASSERT(mm.mmap(keos::Va(0x100000000), 64ull << 30, kRw, huge.take()).is_ok());  // 64 GiB
   KEOS_ASSERT_EQ(keos::mm::free_frame_count(), before);
   KEOS_ASSERT(mm.page_table().walk(keos::Va(0x10000000)).is_err());
   KEOS_ASSERT(mm.page_table().walk(keos::Va(0x100000000)).is_err());

@@ -78,14 +78,16 @@ class SnippetTask : public Task {
   std::uint64_t counter() const { return *phys_ptr<volatile std::uint64_t>(data_); }
 
  private:
-  explicit SnippetTask(PageTable table) : table_(static_cast<PageTable&&>(table)) {}
+  explicit SnippetTask(PageTable table) : table_(std::move(table)) {}
   PageTable table_;
   Pa data_;
 };
 
+// Starts `task` (from SnippetTask::create; the thread takes it, the caller may keep
+// looking at it until the thread is joined).
 Result<JoinHandle> run_snippet(SnippetTask* task) {
   if (task == nullptr) return Err(KernelError::kNoMemory);
-  return ThreadBuilder("user").attach_task(task).spawn(
+  return ThreadBuilder("user").attach_task(Box<Task>::adopt(task)).spawn(
       [] { launch(user_registers(kCode, kStackPage + kPageSize)); });
 }
 

@@ -24,6 +24,7 @@ constexpr Permission kRw = Permission::kRead | Permission::kWrite;
 constexpr Permission kRo = Permission::kRead;
 constexpr std::uint64_t kMax = ~0ull;
 
+using keos::host::counting_loader;
 using keos::host::CountingLoader;
 
 using Mm = MmStruct<LazyPager>;
@@ -31,13 +32,13 @@ using Mm = MmStruct<LazyPager>;
 Mm new_mm() { return Mm::create().take(); }
 
 void map_ok(Mm& mm, std::uint64_t addr, std::uint64_t len, Permission perm) {
-  Result<Va> r = mm.mmap(Va(addr), len, perm, new CountingLoader);
+  Result<Va> r = mm.mmap(Va(addr), len, perm, counting_loader());
   REQUIRE(r.is_ok());
   REQUIRE(r.value() == Va(addr));
 }
 
 KernelError map_error(Mm& mm, std::uint64_t addr, std::uint64_t len) {
-  Result<Va> r = mm.mmap(Va(addr), len, kRw, new CountingLoader);
+  Result<Va> r = mm.mmap(Va(addr), len, kRw, counting_loader());
   REQUIRE(r.is_err());
   return r.error();
 }
@@ -101,8 +102,8 @@ TEST_CASE("access_ok: null, kernel and non-canonical addresses are never user me
   LazyPager pager;
   // Straight through the pager (MmStruct would refuse): an area at page 0, and one at the
   // very top of user space.
-  REQUIRE(pager.mmap(table, Va(0), 0x1000, kRw, new CountingLoader).is_ok());
-  REQUIRE(pager.mmap(table, Va(kUserEnd - 0x1000), 0x1000, kRw, new CountingLoader).is_ok());
+  REQUIRE(pager.mmap(table, Va(0), 0x1000, kRw, counting_loader()).is_ok());
+  REQUIRE(pager.mmap(table, Va(kUserEnd - 0x1000), 0x1000, kRw, counting_loader()).is_ok());
   CHECK(pager.access_ok(Va(0), 1, Access::kRead));  // the pager knows only its areas
   Mm mm(std::move(table), std::move(pager));
 

@@ -223,6 +223,37 @@ TEST_CASE("page table: for_each_present visits every leaf once, in address order
   CHECK(m.invalidations() == expected);
 }
 
+TEST_CASE("page table: try_for_each_present stops at the first error and returns it") {
+  HostMachine m(512);
+  PageTable pt = PageTable::create().take();
+  std::vector<std::uint64_t> vas = {0x1000, 0x2000, 0x200000, 0x40000000, 0x8000000000};
+  for (std::uint64_t va : vas) map_new(pt, Va(va));
+
+  // Every entry visited, in order, when nothing fails.
+  std::vector<std::uint64_t> seen;
+  Result<void> all = pt.try_for_each_present([&](PteSlot slot) -> Result<void> {
+    seen.push_back(slot.va().value());
+    return Ok();
+  });
+  CHECK(all.is_ok());
+  CHECK(seen == vas);
+
+  // The third visit fails (through TRY): no fourth visit, and its error comes back.
+  seen.clear();
+  auto fail_at_third = [&](Va va) -> Result<void> {
+    if (va == Va(0x200000)) return Err(KernelError::kNoMemory);
+    return Ok();
+  };
+  Result<void> stopped = pt.try_for_each_present([&](PteSlot slot) -> Result<void> {
+    seen.push_back(slot.va().value());
+    TRY(fail_at_third(slot.va()));
+    return Ok();
+  });
+  REQUIRE(stopped.is_err());
+  CHECK(stopped.error() == KernelError::kNoMemory);
+  CHECK(seen == std::vector<std::uint64_t>{0x1000, 0x2000, 0x200000});
+}
+
 TEST_CASE("page table: teardown frees every leaf reference and every table page") {
   HostMachine m(1024);
   std::size_t before = m.free_frames();

@@ -10,26 +10,19 @@
 namespace keos {
 
 Result<void> LazyPager::write_protect_ptes(PageTable& table, PageTable& child_table) {
-  KernelError error{};
-  bool failed = false;
-  table.for_each_present([&](PteSlot slot) {
-    if (failed) return;
+  Result<void> shared = table.try_for_each_present([&](PteSlot slot) -> Result<void> {
     Pte pte = slot.get();
     // The child's entry: the same frame (one more reference), the same rights but write.
-    Result<void> mapped = child_table.map(slot.va(), PageRef(pte.pa()).clone_ref(),
-                                          pte.permission() & ~Permission::kWrite);
-    if (mapped.is_err()) {
-      failed = true;
-      error = mapped.error();
-      return;
-    }
+    TRY(child_table.map(slot.va(), PageRef(pte.pa()).clone_ref(),
+                        pte.permission() & ~Permission::kWrite));
     // The parent's entry loses write too; its old writable translation may be cached.
     if (pte.writable()) slot.set_raw(pte.without_flags(Pte::kWritable));
+    return Ok();
   });
-  // Every CPU running the parent may hold writable entries for pages now shared.
+  // Every CPU running the parent may hold writable entries for pages now shared (also
+  // after an error: the entries changed before it are read-only already).
   tlb_shutdown(table);
-  if (failed) return Err(error);
-  return Ok();
+  return shared;
 }
 
 bool PageFaultReason::is_cow_fault(const VmAreaStruct& vma, Pte pte) const {
@@ -52,7 +45,7 @@ Result<void> LazyPager::do_copy_on_write(PageTable& table, const VmAreaStruct&,
   Page copy = TRY(Page::copy_of(PageRef(pte.pa())));
   // The shared frame loses this reference only after no CPU can reach it through the old
   // entry.
-  slot.replace(static_cast<Page&&>(copy), writable).invalidate();
+  slot.replace(std::move(copy), writable).invalidate();
   return Ok();
 }
 

@@ -53,7 +53,7 @@ KEOS_TEST(cow_tlb_cross_cpu) {
   KEOS_ASSERT(parent.map(text, text_page.take(), kUserRx).is_ok());
 
   auto b = ThreadBuilder("cow-tlb-b")
-               .attach_task(new ktest::TestTask(parent, &faults))
+               .attach_task(ktest::test_task(parent, &faults))
                .pin_to_cpu(1)
                .spawn([data] {
                  abyss::cpu::InterruptGuard irq;
@@ -121,8 +121,9 @@ KEOS_TEST(cow_fault_classification) {
 
   // A spurious fault: the entry is writable already.
   LazyPager pager;
-  auto* loader = new AnonymousLoader;
-  KEOS_ASSERT(pager.mmap(table, Va(0x30000000), kPageSize, kUserRw, loader).is_ok());
+  KEOS_ASSERT(pager.mmap(table, Va(0x30000000), kPageSize, kUserRw,
+                         Box<AnonymousLoader>::create().take())
+                  .is_ok());
   KEOS_ASSERT(pager.handle_page_fault(table, reason(true, false, false)).is_err());
   PageFaultReason first{Va(0x30000010), true, false, false};
   KEOS_ASSERT(pager.handle_page_fault(table, first).is_ok());  // demand paging

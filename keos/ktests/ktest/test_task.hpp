@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include <keos/box.hpp>
 #include <keos/mm/page_table.hpp>
 #include <keos/task.hpp>
 
@@ -27,5 +28,11 @@ class TestTask : public keos::Task {
   keos::PageTable& table_;
   std::atomic<int>* faults_;
 };
+
+/// A new TestTask for ThreadBuilder::attach_task (asserts that the heap had room).
+inline keos::Box<keos::Task> test_task(keos::PageTable& table,
+                                       std::atomic<int>* faults = nullptr) {
+  return keos::Box<TestTask>::create(table, faults).take();
+}
 
 }  // namespace ktest

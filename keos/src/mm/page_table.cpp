@@ -123,7 +123,7 @@ Result<void> PageTable::map_walk(Va va, Page page, Permission perm) {
   if (!has(perm, Permission::kRead)) return Err(KernelError::kInvalidArgument);
   Pte* entry = TRY(leaf_entry(va, Walk::kCreate));
   if (entry->present()) return Err(KernelError::kExists);
-  *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+  *entry = Pte::leaf(std::move(page).into_raw(), perm);
   return Ok();
 }
 
@@ -157,26 +157,27 @@ Result<PteSlot> PageTable::walk_mut_walk(Va va) {
   return PteSlot(*this, va.page_down(), entry);
 }
 
-void PageTable::visit_leaves(void (*fn)(void*, PteSlot), void* ctx) {
+Result<void> PageTable::visit_leaves(Result<void> (*fn)(void*, PteSlot), void* ctx) {
   struct Visitor {
     PageTable* self;
-    void (*fn)(void*, PteSlot);
+    Result<void> (*fn)(void*, PteSlot);
     void* ctx;
-    void visit(Pa pa, int level, Va base) {
+    Result<void> visit(Pa pa, int level, Va base) {
       Pte* table = table_at(pa);
       unsigned count = level == kTopLevel ? kUserSlots : kEntries;
       for (unsigned i = 0; i < count; ++i) {
         if (!table[i].present()) continue;
         Va va = address_of(base, level, i);
         if (level == 0) {
-          fn(ctx, PteSlot(*self, va, &table[i]));
+          TRY(fn(ctx, PteSlot(*self, va, &table[i])));
         } else {
-          visit(table[i].pa(), level - 1, va);
+          TRY(visit(table[i].pa(), level - 1, va));
         }
       }
+      return Ok();
     }
   };
-  Visitor{this, fn, ctx}.visit(root_, kTopLevel, Va(0));
+  return Visitor{this, fn, ctx}.visit(root_, kTopLevel, Va(0));
 }
 
 StaleTLBEntry PteSlot::clear() {
@@ -230,7 +231,7 @@ Result<void> map_page(Va va, Page page) {
   Pte* entry = TRY(find_leaf(abyss::kernel_page_table_root(), va, Missing::kCreate,
                                     kKernelTableFlags));
   KASSERT(!entry->present());
-  *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), Permission::kRead | Permission::kWrite);
+  *entry = Pte::leaf(std::move(page).into_raw(), Permission::kRead | Permission::kWrite);
   return Ok();
 }
 

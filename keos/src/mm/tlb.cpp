@@ -6,7 +6,7 @@
 namespace keos {
 
 StaleTLBEntry::StaleTLBEntry(StaleTLBEntry&& other)
-    : table_(other.table_), va_(other.va_), page_(static_cast<Page&&>(other.page_)) {
+    : table_(other.table_), va_(other.va_), page_(std::move(other.page_)) {
   other.table_ = nullptr;
 }
 

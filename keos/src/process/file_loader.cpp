@@ -1,6 +1,4 @@
 // FileLoader reads the root file system (kernel only; vma.cpp also builds on the host).
-#include <new>
-
 #include <keos/fs/fs.hpp>
 #include <keos/process/vma.hpp>
 
@@ -13,8 +11,8 @@ Result<void> FileLoader::load(Page& page, std::uint64_t offset) {
   return Ok();
 }
 
-MmLoader* FileLoader::clone() const {
-  return new (std::nothrow) FileLoader(file_, file_offset_, file_bytes_);
+Result<Box<MmLoader>> FileLoader::clone() const {
+  return Box<MmLoader>(TRY(Box<FileLoader>::create(file_, file_offset_, file_bytes_)));
 }
 
 }  // namespace keos

@@ -69,7 +69,7 @@ class OutputFile final : public OpenFile {
 
 class PipeReadFile final : public OpenFile {
  public:
-  explicit PipeReadFile(PipeReader reader) : reader_(static_cast<PipeReader&&>(reader)) {}
+  explicit PipeReadFile(PipeReader reader) : reader_(std::move(reader)) {}
   Result<std::size_t> read(void* dst, std::size_t len) override { return reader_.read(dst, len); }
   bool is_stream() const override { return true; }
   OpenFile* clone() const override { return new (std::nothrow) PipeReadFile(reader_.clone()); }
@@ -80,7 +80,7 @@ class PipeReadFile final : public OpenFile {
 
 class PipeWriteFile final : public OpenFile {
  public:
-  explicit PipeWriteFile(PipeWriter writer) : writer_(static_cast<PipeWriter&&>(writer)) {}
+  explicit PipeWriteFile(PipeWriter writer) : writer_(std::move(writer)) {}
   Result<std::size_t> write(const void* src, std::size_t len) override {
     return writer_.write(src, len);
   }
@@ -107,8 +107,8 @@ Result<OpenFile*> open_regular(const char* name, OpenMode mode) {
 
 Result<OpenPipe> open_pipe() {
   PipeEnds ends = TRY(make_pipe());
-  auto* r = new (std::nothrow) PipeReadFile(static_cast<PipeReader&&>(ends.reader));
-  auto* w = new (std::nothrow) PipeWriteFile(static_cast<PipeWriter&&>(ends.writer));
+  auto* r = new (std::nothrow) PipeReadFile(std::move(ends.reader));
+  auto* w = new (std::nothrow) PipeWriteFile(std::move(ends.writer));
   if (r == nullptr || w == nullptr) {
     delete r;
     delete w;

@@ -7,7 +7,7 @@ namespace keos {
 Result<void> LazyPager::fault_in(PageTable& table, const VmAreaStruct& vma, Va page) {
   Page fresh = TRY(Page::create());
   TRY(vma.loader->load(fresh, page - vma.start));
-  return table.map(page, static_cast<Page&&>(fresh), vma.permission);
+  return table.map(page, std::move(fresh), vma.permission);
 }
 
 Result<void> LazyPager::handle_page_fault(PageTable& table, const PageFaultReason& reason) {

@@ -7,8 +7,9 @@
 namespace keos {
 
 Result<Va> LazyPager::mmap(PageTable&, Va addr, std::uint64_t len, Permission permission,
-                           MmLoader* loader) {
-  Result<void> inserted = areas_.insert(addr, addr + len, permission | Permission::kUser, loader);
+                           Box<MmLoader> loader) {
+  Result<void> inserted =
+      areas_.insert(addr, addr + len, permission | Permission::kUser, std::move(loader));
   if (inserted.is_err()) {
     return Err(inserted.error() == KernelError::kExists ? KernelError::kInvalidArgument
                                                         : inserted.error());
@@ -18,7 +19,6 @@ Result<Va> LazyPager::mmap(PageTable&, Va addr, std::uint64_t len, Permission pe
 
 Result<void> LazyPager::munmap(PageTable& table, Va addr) {
   VmAreaStruct area = TRY(areas_.remove(addr));
-  delete area.loader;
   table.for_each_present([&](PteSlot slot) {
     if (area.contains(slot.va())) slot.clear().invalidate();  // the frame goes here
   });
@@ -40,9 +40,7 @@ Result<LazyPager> LazyPager::clone_areas() const {
   LazyPager copy;
   for (std::size_t i = 0; i < areas_.size(); ++i) {
     const VmAreaStruct& a = areas_[i];
-    MmLoader* loader = a.loader->clone();
-    if (loader == nullptr) return Err(KernelError::kNoMemory);
-    TRY(copy.areas_.insert(a.start, a.end, a.permission, loader));
+    TRY(copy.areas_.insert(a.start, a.end, a.permission, TRY(a.loader->clone())));
   }
   return copy;
 }

@@ -151,19 +151,18 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       Permission perm = Permission::kRead;
       if (prot & kProtWrite) perm = perm | Permission::kWrite;
       if (prot & kProtExec) perm = perm | Permission::kExecutable;
-      MmLoader* loader;
+      Box<MmLoader> loader;
       if (fd == -1) {
-        loader = new (std::nothrow) AnonymousLoader;
+        loader = TRY(Box<AnonymousLoader>::create());
       } else {
         if (fd < 0 || fd > INT32_MAX) return Err(KernelError::kBadFileDescriptor);
         OpenFile* file = TRY(files_.get(static_cast<int>(fd)));
         fs::File* backing = file->regular_file();
         if (backing == nullptr || offset % kPageSize != 0) return invalid();
         std::uint64_t bytes = offset < backing->size() ? backing->size() - offset : 0;
-        loader = new (std::nothrow) FileLoader(*backing, offset, bytes);
+        loader = TRY(Box<FileLoader>::create(*backing, offset, bytes));
       }
-      if (loader == nullptr) return Err(KernelError::kNoMemory);
-      return TRY(mm_.mmap(addr, len, perm, loader)).value();
+      return TRY(mm_.mmap(addr, len, perm, std::move(loader))).value();
     }
 
     case Sys::kMunmap:

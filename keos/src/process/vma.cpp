@@ -1,41 +1,28 @@
 #include <keos/process/vma.hpp>
 
-#include <new>
-
 #include <abyss/string.hpp>
 
 namespace keos {
 
-MmLoader* AnonymousLoader::clone() const { return new (std::nothrow) AnonymousLoader; }
-
-VmaSet::~VmaSet() {
-  for (std::size_t i = 0; i < count_; ++i) delete areas_[i].loader;
-  delete[] areas_;
+Result<Box<MmLoader>> AnonymousLoader::clone() const {
+  return Box<MmLoader>(TRY(Box<AnonymousLoader>::create()));
 }
 
-Result<void> VmaSet::insert(Va start, Va end, Permission permission, MmLoader* loader) {
+Result<void> VmaSet::insert(Va start, Va end, Permission permission, Box<MmLoader> loader) {
   KASSERT(start.is_page_aligned() && end.is_page_aligned() && start < end);
   std::size_t at = 0;
   while (at < count_ && areas_[at].start < start) ++at;
   bool overlaps = (at > 0 && areas_[at - 1].end > start) || (at < count_ && areas_[at].start < end);
-  if (overlaps) {
-    delete loader;
-    return Err(KernelError::kExists);
-  }
+  if (overlaps) return Err(KernelError::kExists);
   if (count_ == capacity_) {
     std::size_t next = capacity_ == 0 ? 8 : capacity_ * 2;
-    auto* bigger = new (std::nothrow) VmAreaStruct[next];
-    if (bigger == nullptr) {
-      delete loader;
-      return Err(KernelError::kNoMemory);
-    }
-    for (std::size_t i = 0; i < count_; ++i) bigger[i] = areas_[i];
-    delete[] areas_;
-    areas_ = bigger;
+    Box<VmAreaStruct[]> bigger = TRY(Box<VmAreaStruct[]>::create(next));
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(areas_[i]);
+    areas_ = std::move(bigger);
     capacity_ = next;
   }
-  for (std::size_t i = count_; i > at; --i) areas_[i] = areas_[i - 1];
-  areas_[at] = VmAreaStruct{start, end, permission, loader};
+  for (std::size_t i = count_; i > at; --i) areas_[i] = std::move(areas_[i - 1]);
+  areas_[at] = VmAreaStruct{start, end, permission, std::move(loader)};
   ++count_;
   return Ok();
 }
@@ -43,8 +30,8 @@ Result<void> VmaSet::insert(Va start, Va end, Permission permission, MmLoader* l
 Result<VmAreaStruct> VmaSet::remove(Va start) {
   for (std::size_t i = 0; i < count_; ++i) {
     if (areas_[i].start != start) continue;
-    VmAreaStruct removed = areas_[i];
-    for (std::size_t k = i + 1; k < count_; ++k) areas_[k - 1] = areas_[k];
+    VmAreaStruct removed = std::move(areas_[i]);
+    for (std::size_t k = i + 1; k < count_; ++k) areas_[k - 1] = std::move(areas_[k]);
     --count_;
     return removed;
   }

@@ -66,14 +66,13 @@ Result<JoinHandle> ThreadBuilder::spawn_raw(int (*run)(void*), void* arg, void (
   Result<KernelStack> stack = t != nullptr ? KernelStack::create() : Err(KernelError::kNoMemory);
   if (stack.is_err()) {
     delete t;
-    delete task_;
     destroy(arg);
     return Err(stack.error());
   }
   t->id = g_next_id.fetch_add(1);
   abyss::format(t->name, sizeof t->name, "%s", name_);
   t->stack = stack.value();
-  t->task = task_;
+  t->task = task_.release();  // the thread's now: release_resources() deletes it
   t->tty = sched::current()->tty;
   if (t->tty != nullptr) t->tty->ref();
   t->run = run;

@@ -11,7 +11,12 @@ struct CountingLoader : MmLoader {
   CountingLoader() { ++alive; }
   ~CountingLoader() override { --alive; }
   Result<void> load(Page&, std::uint64_t) override { return Ok(); }
-  MmLoader* clone() const override { return new CountingLoader; }
+  Result<Box<MmLoader>> clone() const override {
+    return Box<MmLoader>(TRY(Box<CountingLoader>::create()));
+  }
 };
+
+/// A new CountingLoader, owned.
+inline Box<MmLoader> counting_loader() { return Box<MmLoader>(Box<CountingLoader>::create().take()); }
 
 }  // namespace keos::host

@@ -47,7 +47,7 @@ class PteSlot {
   StaleTLBEntry replace(Page page, Permission perm) {
     Pte old = *entry_;
     KASSERT(old.present());
-    *entry_ = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+    *entry_ = Pte::leaf(std::move(page).into_raw(), perm);
     return StaleTLBEntry(*table_, va_, Page::from_raw(old.pa()));
   }
   /// Rewrites the entry's flags for `perm`, keeping the frame; the returned entry must be
@@ -91,10 +91,10 @@ class PageTable {
   Result<void> map(Va va, Page page, Permission perm) {
     Pte* entry = remembered_entry(va);  // the common case, inline: see leaf_table_
     if (entry == nullptr || !va.is_page_aligned() || !has(perm, Permission::kRead)) {
-      return map_walk(va, static_cast<Page&&>(page), perm);
+      return map_walk(va, std::move(page), perm);
     }
     if (entry->present()) return Err(KernelError::kExists);
-    *entry = Pte::leaf(static_cast<Page&&>(page).into_raw(), perm);
+    *entry = Pte::leaf(std::move(page).into_raw(), perm);
     return Ok();
   }
   /// Removes the mapping at `va`. Errors: kInvalidArgument, kNoSuchEntry (not mapped).
@@ -114,7 +114,22 @@ class PageTable {
   /// Calls fn(PteSlot) for every present user leaf entry, in address order.
   template <class Fn>
   void for_each_present(Fn&& fn) {
-    visit_leaves([](void* ctx, PteSlot slot) { (*static_cast<Fn*>(ctx))(slot); }, &fn);
+    Result<void> done = visit_leaves(
+        [](void* ctx, PteSlot slot) -> Result<void> {
+          (*static_cast<Fn*>(ctx))(slot);
+          return Ok();
+        },
+        &fn);
+    KASSERT(done.is_ok());
+  }
+  /// Calls fn(PteSlot), which returns Result<void>, for every present user leaf entry in
+  /// address order, and stops at the first error, which it returns; so `TRY(...)` works
+  /// inside fn. Entries visited before the error keep whatever fn did to them.
+  template <class Fn>
+  Result<void> try_for_each_present(Fn&& fn) {
+    return visit_leaves(
+        [](void* ctx, PteSlot slot) -> Result<void> { return (*static_cast<Fn*>(ctx))(slot); },
+        &fn);
   }
 
   /// The physical address of the PML4 (what CR3 holds).
@@ -147,7 +162,9 @@ class PageTable {
   Result<PteSlot> walk_mut_walk(Va va);
   static constexpr unsigned kPageShift = 12;
   static constexpr unsigned kLeafRegionShift = kPageShift + 9;  // a last-level table: 2 MiB
-  void visit_leaves(void (*fn)(void*, PteSlot), void* ctx);
+  // Calls fn(ctx, slot) for every present user leaf entry, in address order, until one
+  // call returns an error.
+  Result<void> visit_leaves(Result<void> (*fn)(void*, PteSlot), void* ctx);
 
   Pa root_;
   std::atomic<std::uint64_t> active_cpus_{0};

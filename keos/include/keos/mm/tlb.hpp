@@ -34,7 +34,7 @@ class [[nodiscard]] StaleTLBEntry {
   /// A translation of `va` in `table` that may be cached, to a frame that `page` keeps
   /// alive until invalidate().
   StaleTLBEntry(const PageTable& table, Va va, Page page)
-      : table_(&table), va_(va), page_(static_cast<Page&&>(page)) {}
+      : table_(&table), va_(va), page_(std::move(page)) {}
   /// Takes over `other`'s obligation and frame; `other` needs nothing more.
   StaleTLBEntry(StaleTLBEntry&& other);
   StaleTLBEntry(const StaleTLBEntry&) = delete;
@@ -92,7 +92,7 @@ inline Page StaleTLBEntry::invalidate() {
   KASSERT(table_ != nullptr);
   tlb::invalidate_page(*table_, va_);
   table_ = nullptr;
-  return static_cast<Page&&>(page_);
+  return std::move(page_);
 }
 
 }  // namespace keos

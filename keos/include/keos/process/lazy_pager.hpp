@@ -54,9 +54,9 @@ class LazyPager {
   LazyPager(LazyPager&&) = default;
 
   /// Records the mapping [addr, addr + len) (page aligned, checked by MmStruct) with
-  /// `permission` (kUser is added) and `loader` (taken). kInvalidArgument if it overlaps.
+  /// `permission` (kUser is added) and `loader`. kInvalidArgument if it overlaps.
   Result<Va> mmap(PageTable& table, Va addr, std::uint64_t len, Permission permission,
-                  MmLoader* loader);
+                  Box<MmLoader> loader);
   /// Removes the mapping that starts exactly at `addr` and releases its pages.
   /// kInvalidArgument if no mapping starts there.
   Result<void> munmap(PageTable& table, Va addr);

@@ -21,11 +21,11 @@ class MmStruct {
   /// A new address space with no user mappings; kNoMemory.
   static Result<MmStruct> create() {
     PageTable table = TRY(PageTable::create());
-    return MmStruct(static_cast<PageTable&&>(table), Pager());
+    return MmStruct(std::move(table), Pager());
   }
   /// An address space made of `table` and `pager` (both taken), e.g. a forked child's.
   MmStruct(PageTable&& table, Pager&& pager)
-      : page_table_(static_cast<PageTable&&>(table)), pager_(static_cast<Pager&&>(pager)) {}
+      : page_table_(std::move(table)), pager_(std::move(pager)) {}
   /// Takes over `other`'s table and pager.
   MmStruct(MmStruct&&) = default;
 
@@ -42,17 +42,14 @@ class MmStruct {
   }
 
   /// Maps [addr, addr + len) (len rounded up to pages) with `permission`, content from
-  /// `loader` (taken). kInvalidArgument if addr is 0 or unaligned, len is 0, the range
+  /// `loader`. kInvalidArgument if addr is 0 or unaligned, len is 0, the range
   /// wraps or leaves user space, or overlaps a mapping.
-  Result<Va> mmap(Va addr, std::uint64_t len, Permission permission, MmLoader* loader) {
+  Result<Va> mmap(Va addr, std::uint64_t len, Permission permission, Box<MmLoader> loader) {
     bool ok = addr.value() != 0 && addr.is_page_aligned() && len != 0 &&
               len <= kUserEnd && is_user_range(addr, (len + kPageSize - 1) & ~(kPageSize - 1));
-    if (!ok) {
-      delete loader;
-      return Err(KernelError::kInvalidArgument);
-    }
+    if (!ok) return Err(KernelError::kInvalidArgument);
     std::uint64_t rounded = (len + kPageSize - 1) & ~(kPageSize - 1);
-    return pager_.mmap(page_table_, addr, rounded, permission, loader);
+    return pager_.mmap(page_table_, addr, rounded, permission, std::move(loader));
   }
 
   /// Removes the mapping starting exactly at `addr`; kInvalidArgument otherwise.

@@ -24,7 +24,7 @@ class Process final : public Task {
   /// (args[0] is conventionally the name); `regs` receives its initial registers.
   /// kNoSuchEntry, kNoExec (not a valid executable), kInvalidArgument (arguments too
   /// long), kNoMemory.
-  static Result<Process*> create(const char* name, const char* const* args, std::size_t argc,
+  static Result<Box<Process>> create(const char* name, const char* const* args, std::size_t argc,
                                  Registers& regs);
 
   /// The process's page table.
@@ -47,8 +47,9 @@ class Process final : public Task {
   Result<ThreadId> fork(const Registers& regs);
 
  private:
+  friend class Box<Process>;  // create() and fork() make processes with Box<Process>::create
   Process(MmStruct<LazyPager>&& mm, FileStruct&& files)
-      : files_(static_cast<FileStruct&&>(files)), mm_(static_cast<MmStruct<LazyPager>&&>(mm)) {}
+      : files_(std::move(files)), mm_(std::move(mm)) {}
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
   // Declared in this order so that the address space is released before the files are
@@ -57,22 +58,14 @@ class Process final : public Task {
   MmStruct<LazyPager> mm_;
 };
 
-/// Starts `process` (taken) on a new thread at `regs`, with a clean FPU/SSE state or the
+/// Starts `process` on a new thread at `regs`, with a clean FPU/SSE state or the
 /// caller's (fork).
-Result<JoinHandle> start_process(Process* process, const Registers& regs, const char* name,
+Result<JoinHandle> start_process(Box<Process> process, const Registers& regs, const char* name,
                                  FpuState fpu = FpuState::kClean);
 
 /// For tests: runs program `name` with args[0 .. argc) as a new process on the running
 /// thread's teletype and returns its exit code (forked children are not waited for).
 Result<int> run_elf(const char* name, const char* const* args, std::size_t argc);
-
-/// How fork() gives the child its memory. kOnWrite is the real thing (copy-on-write).
-/// kEager exists only to measure copy-on-write against (`make bench`): fork runs the same
-/// steps, then copies every present page of a writable mapping into the child at once
-/// (through do_copy_on_write), so that parent and child share nothing writable.
-enum class ForkCopy { kOnWrite, kEager };
-/// Sets how later forks copy memory (default kOnWrite). For benchmarks only.
-void set_fork_copy(ForkCopy mode);
 
 /// Project 3 (project3/fork.cpp): the registers a forked child starts with.
 Registers fork_child_registers(const Registers& parent);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include <keos/addressing.hpp>
+#include <keos/box.hpp>
 #include <keos/mm/page.hpp>
 #include <keos/mm/pte.hpp>
 #include <keos/result.hpp>
@@ -24,9 +25,8 @@ class MmLoader {
   virtual ~MmLoader() = default;
   /// Fills `page` (zero-filled) with the content at byte `offset` of the mapping.
   virtual Result<void> load(Page& page, std::uint64_t offset) = 0;
-  /// A loader for the same content (a forked child's copy of the mapping); nullptr if out
-  /// of memory.
-  virtual MmLoader* clone() const = 0;
+  /// A loader for the same content (a forked child's copy of the mapping); kNoMemory.
+  virtual Result<Box<MmLoader>> clone() const = 0;
 };
 
 /// Anonymous memory: every page starts zero-filled.
@@ -34,8 +34,8 @@ class AnonymousLoader final : public MmLoader {
  public:
   /// Leaves the zero-filled page as it is.
   Result<void> load(Page&, std::uint64_t) override { return Ok(); }
-  /// Another anonymous loader; nullptr if out of memory.
-  MmLoader* clone() const override;
+  /// Another anonymous loader; kNoMemory.
+  Result<Box<MmLoader>> clone() const override;
 };
 
 /// A private file mapping: byte i of the mapping is byte `file_offset + i` of `file` for
@@ -49,8 +49,8 @@ class FileLoader final : public MmLoader {
       : file_(file), file_offset_(file_offset), file_bytes_(file_bytes) {}
   /// Copies the file bytes that fall into the page at mapping offset `offset`.
   Result<void> load(Page& page, std::uint64_t offset) override;
-  /// The same mapping of the same file; nullptr if out of memory.
-  MmLoader* clone() const override;
+  /// The same mapping of the same file; kNoMemory.
+  Result<Box<MmLoader>> clone() const override;
 
  private:
   fs::File& file_;
@@ -63,7 +63,7 @@ struct VmAreaStruct {
   Va start;               ///< the first byte of the mapping
   Va end;                 ///< the end of the mapping (exclusive)
   Permission permission;  ///< what the pages get (kUser is always included)
-  MmLoader* loader;       ///< owned by the set holding the area
+  Box<MmLoader> loader;   ///< where the pages' content comes from (owned by the area)
 
   /// True if `va` lies in [start, end).
   bool contains(Va va) const { return va >= start && va < end; }
@@ -76,20 +76,20 @@ class VmaSet {
   VmaSet() = default;
   /// Takes over `other`'s areas; `other` is left empty.
   VmaSet(VmaSet&& other)
-      : areas_(other.areas_), count_(other.count_), capacity_(other.capacity_), hint_(other.hint_) {
-    other.areas_ = nullptr;
+      : areas_(std::move(other.areas_)),
+        count_(other.count_),
+        capacity_(other.capacity_),
+        hint_(other.hint_) {
     other.count_ = other.capacity_ = 0;
   }
   VmaSet(const VmaSet&) = delete;
   VmaSet& operator=(const VmaSet&) = delete;
-  /// Frees the areas and their loaders.
-  ~VmaSet();
 
-  /// Adds [start, end) (page aligned, start < end); takes `loader` whatever the outcome.
+  /// Adds [start, end) (page aligned, start < end) with `loader` (deleted if refused).
   /// kExists if it overlaps an area, kNoMemory.
-  Result<void> insert(Va start, Va end, Permission permission, MmLoader* loader);
+  Result<void> insert(Va start, Va end, Permission permission, Box<MmLoader> loader);
   /// Removes the area that starts exactly at `start`; kInvalidArgument if none does.
-  /// Returns the removed area; its loader now belongs to the caller.
+  /// Returns the removed area, with its loader.
   Result<VmAreaStruct> remove(Va start);
   /// The area holding `va`, or nullptr. Tries the area it found last time first: a
   /// process's faults come in runs over one area.
@@ -108,7 +108,7 @@ class VmaSet {
  private:
   const VmAreaStruct* search(Va va) const;
 
-  VmAreaStruct* areas_ = nullptr;  // sorted by start
+  Box<VmAreaStruct[]> areas_;  // [0, count_) sorted by start; capacity_ in all
   std::size_t count_ = 0;
   std::size_t capacity_ = 0;
   // The index search() found last. Only a guess: find() checks that the area there holds

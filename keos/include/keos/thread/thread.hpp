@@ -25,6 +25,7 @@
 #include <utility>
 
 #include <abyss/percpu.hpp>
+#include <keos/box.hpp>
 #include <keos/result.hpp>
 #include <keos/task.hpp>
 
@@ -77,9 +78,10 @@ class ThreadBuilder {
   /// task, runnable on any CPU, with a clean FPU state.
   explicit ThreadBuilder(const char* name) : name_(name) {}
 
-  /// Gives the thread a task (taking ownership): it will run with the task's page table.
-  ThreadBuilder& attach_task(Task* task) {
-    task_ = task;
+  /// Gives the thread a task: it will run with the task's page table, and the thread
+  /// destroys the task when it has finished.
+  ThreadBuilder& attach_task(Box<Task> task) {
+    task_ = std::move(task);
     return *this;
   }
   /// Runs the thread only on CPU `cpu` (for tests that need a particular CPU).
@@ -100,12 +102,8 @@ class ThreadBuilder {
   /// memory) nothing is started and the attached task is destroyed.
   template <class Fn>
   Result<JoinHandle> spawn(Fn fn) {
-    auto* closure = new (std::nothrow) Closure<Fn>(std::move(fn));
-    if (closure == nullptr) {
-      delete task_;
-      return Err(KernelError::kNoMemory);
-    }
-    return spawn_raw(&Closure<Fn>::run, closure, &Closure<Fn>::destroy);
+    Box<Closure<Fn>> closure = TRY(Box<Closure<Fn>>::create(std::move(fn)));
+    return spawn_raw(&Closure<Fn>::run, closure.release(), &Closure<Fn>::destroy);
   }
 
  private:
@@ -127,7 +125,7 @@ class ThreadBuilder {
   Result<JoinHandle> spawn_raw(int (*run)(void*), void* arg, void (*destroy)(void*));
 
   const char* name_;
-  Task* task_ = nullptr;
+  Box<Task> task_;  // handed to the thread by spawn(); destroyed with the builder otherwise
   Affinity affinity_ = Affinity::kAnyCpu;
   std::uint32_t cpu_ = 0;
   FpuState fpu_ = FpuState::kClean;

@@ -1,7 +1,5 @@
 #include <keos/fs/archive.hpp>
 
-#include <new>
-
 #include <abyss/string.hpp>
 
 namespace keos::fs {
@@ -102,9 +100,8 @@ Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size, Archi
   if (defect == nullptr) defect = &ignored;
   // First pass counts the files, second records them: both walk the same headers.
   std::size_t files = 0;
-  ArchiveEntry* entries = nullptr;
+  Box<ArchiveEntry[]> entries;
   auto refuse = [&](std::size_t at, const char* reason) -> Err {
-    delete[] entries;
     *defect = ArchiveDefect{at, reason};
     return invalid();
   };
@@ -133,11 +130,10 @@ Result<Archive> Archive::parse(const std::uint8_t* data, std::size_t size, Archi
     }
     if (pass == 0) {
       files = n;
-      entries = new (std::nothrow) ArchiveEntry[files == 0 ? 1 : files];
-      if (entries == nullptr) return Err(KernelError::kNoMemory);
+      entries = TRY(Box<ArchiveEntry[]>::create(files == 0 ? 1 : files));
     }
   }
-  return Archive(entries, files);
+  return Archive(std::move(entries), files);
 }
 
 const ArchiveEntry* Archive::find(const char* name) const {

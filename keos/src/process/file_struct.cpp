@@ -1,6 +1,5 @@
 #include <keos/process/file_struct.hpp>
 
-#include <new>
 
 #include <keos/fs/fs.hpp>
 #include <keos/thread/thread.hpp>
@@ -37,7 +36,9 @@ class RegularFile final : public OpenFile {
   }
   Result<std::uint64_t> tell() override { return offset_; }
   fs::File* regular_file() override { return &file_; }
-  OpenFile* clone() const override { return new (std::nothrow) RegularFile(file_, mode_, offset_); }
+  Result<Box<OpenFile>> clone() const override {
+    return Box<OpenFile>(TRY(Box<RegularFile>::create(file_, mode_, offset_)));
+  }
 
  private:
   fs::File& file_;
@@ -51,7 +52,9 @@ class StdinFile final : public OpenFile {
     return Current::teletype().read(dst, len);
   }
   bool is_stream() const override { return true; }
-  OpenFile* clone() const override { return new (std::nothrow) StdinFile; }
+  Result<Box<OpenFile>> clone() const override {
+    return Box<OpenFile>(TRY(Box<StdinFile>::create()));
+  }
 };
 
 class OutputFile final : public OpenFile {
@@ -61,7 +64,9 @@ class OutputFile final : public OpenFile {
     return Current::teletype().write(stream_, src, len);
   }
   bool is_stream() const override { return true; }
-  OpenFile* clone() const override { return new (std::nothrow) OutputFile(stream_); }
+  Result<Box<OpenFile>> clone() const override {
+    return Box<OpenFile>(TRY(Box<OutputFile>::create(stream_)));
+  }
 
  private:
   Stream stream_;
@@ -72,7 +77,9 @@ class PipeReadFile final : public OpenFile {
   explicit PipeReadFile(PipeReader reader) : reader_(std::move(reader)) {}
   Result<std::size_t> read(void* dst, std::size_t len) override { return reader_.read(dst, len); }
   bool is_stream() const override { return true; }
-  OpenFile* clone() const override { return new (std::nothrow) PipeReadFile(reader_.clone()); }
+  Result<Box<OpenFile>> clone() const override {
+    return Box<OpenFile>(TRY(Box<PipeReadFile>::create(reader_.clone())));
+  }
 
  private:
   PipeReader reader_;
@@ -85,7 +92,9 @@ class PipeWriteFile final : public OpenFile {
     return writer_.write(src, len);
   }
   bool is_stream() const override { return true; }
-  OpenFile* clone() const override { return new (std::nothrow) PipeWriteFile(writer_.clone()); }
+  Result<Box<OpenFile>> clone() const override {
+    return Box<OpenFile>(TRY(Box<PipeWriteFile>::create(writer_.clone())));
+  }
 
  private:
   PipeWriter writer_;
@@ -98,77 +107,51 @@ Result<std::size_t> OpenFile::write(const void*, std::size_t) { return invalid()
 Result<std::uint64_t> OpenFile::seek(std::int64_t, Whence) { return invalid(); }
 Result<std::uint64_t> OpenFile::tell() { return invalid(); }
 
-Result<OpenFile*> open_regular(const char* name, OpenMode mode) {
+Result<Box<OpenFile>> open_regular(const char* name, OpenMode mode) {
   fs::File* file = TRY(fs::open(name));
-  OpenFile* open = new (std::nothrow) RegularFile(*file, mode, 0);
-  if (open == nullptr) return Err(KernelError::kNoMemory);
-  return open;
+  return Box<OpenFile>(TRY(Box<RegularFile>::create(*file, mode, 0)));
 }
 
 Result<OpenPipe> open_pipe() {
   PipeEnds ends = TRY(make_pipe());
-  auto* r = new (std::nothrow) PipeReadFile(std::move(ends.reader));
-  auto* w = new (std::nothrow) PipeWriteFile(std::move(ends.writer));
-  if (r == nullptr || w == nullptr) {
-    delete r;
-    delete w;
-    return Err(KernelError::kNoMemory);
-  }
-  return OpenPipe{r, w};
+  Box<OpenFile> read_end = TRY(Box<PipeReadFile>::create(std::move(ends.reader)));
+  Box<OpenFile> write_end = TRY(Box<PipeWriteFile>::create(std::move(ends.writer)));
+  return OpenPipe{std::move(read_end), std::move(write_end)};
 }
 
 Result<FileStruct> FileStruct::create() {
-  auto** slots = new (std::nothrow) OpenFile*[kMaxFiles]();
-  if (slots == nullptr) return Err(KernelError::kNoMemory);
-  FileStruct files(slots);
-  slots[0] = new (std::nothrow) StdinFile;
-  slots[1] = new (std::nothrow) OutputFile(Stream::kStdout);
-  slots[2] = new (std::nothrow) OutputFile(Stream::kStderr);
-  if (slots[0] == nullptr || slots[1] == nullptr || slots[2] == nullptr) {
-    return Err(KernelError::kNoMemory);
-  }
+  FileStruct files(TRY(Box<Box<OpenFile>[]>::create(kMaxFiles)));
+  files.slots_[0] = TRY(Box<StdinFile>::create());
+  files.slots_[1] = TRY(Box<OutputFile>::create(Stream::kStdout));
+  files.slots_[2] = TRY(Box<OutputFile>::create(Stream::kStderr));
   return files;
 }
 
-FileStruct::~FileStruct() {
-  if (slots_ == nullptr) return;
-  for (int fd = 0; fd < kMaxFiles; ++fd) delete slots_[fd];
-  delete[] slots_;
-}
-
-Result<int> FileStruct::install(OpenFile* file) {
+Result<int> FileStruct::install(Box<OpenFile> file) {
   for (int fd = 3; fd < kMaxFiles; ++fd) {
-    if (slots_[fd] == nullptr) {
-      slots_[fd] = file;
+    if (!slots_[fd]) {
+      slots_[fd] = std::move(file);
       return fd;
     }
   }
-  delete file;
   return Err(KernelError::kTooManyFiles);
 }
 
 Result<OpenFile*> FileStruct::get(int fd) {
-  if (fd < 0 || fd >= kMaxFiles || slots_[fd] == nullptr) {
-    return Err(KernelError::kBadFileDescriptor);
-  }
-  return slots_[fd];
+  if (fd < 0 || fd >= kMaxFiles || !slots_[fd]) return Err(KernelError::kBadFileDescriptor);
+  return slots_[fd].get();
 }
 
 Result<void> FileStruct::close(int fd) {
   TRY(get(fd));
-  delete slots_[fd];
-  slots_[fd] = nullptr;
+  slots_[fd].reset();
   return Ok();
 }
 
 Result<FileStruct> FileStruct::clone() const {
-  auto** slots = new (std::nothrow) OpenFile*[kMaxFiles]();
-  if (slots == nullptr) return Err(KernelError::kNoMemory);
-  FileStruct copy(slots);
+  FileStruct copy(TRY(Box<Box<OpenFile>[]>::create(kMaxFiles)));
   for (int fd = 0; fd < kMaxFiles; ++fd) {
-    if (slots_[fd] == nullptr) continue;
-    slots[fd] = slots_[fd]->clone();
-    if (slots[fd] == nullptr) return Err(KernelError::kNoMemory);
+    if (slots_[fd]) copy.slots_[fd] = TRY(slots_[fd]->clone());
   }
   return copy;
 }

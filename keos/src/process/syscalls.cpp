@@ -65,8 +65,8 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       if (flags > static_cast<std::uint64_t>(OpenMode::kReadWrite)) return invalid();
       char path[kPathMax];
       TRY(copy_string_from_user(path, Va(abi.arg(0)), sizeof path));
-      OpenFile* file = TRY(open_regular(path, static_cast<OpenMode>(flags)));
-      return static_cast<std::uint64_t>(TRY(files_.install(file)));
+      Box<OpenFile> file = TRY(open_regular(path, static_cast<OpenMode>(flags)));
+      return static_cast<std::uint64_t>(TRY(files_.install(std::move(file))));
     }
 
     case Sys::kRead: {
@@ -123,17 +123,13 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       Va fds(abi.arg(0));
       if (!access_ok(fds, 8, Access::kWrite)) return fault();
       OpenPipe pipe = TRY(open_pipe());
-      Result<int> r = files_.install(pipe.read_end);
-      if (r.is_err()) {
-        delete pipe.write_end;
-        return Err(r.error());
-      }
-      Result<int> w = files_.install(pipe.write_end);
+      int r = TRY(files_.install(std::move(pipe.read_end)));
+      Result<int> w = files_.install(std::move(pipe.write_end));
       if (w.is_err()) {
-        (void)files_.close(r.value());
+        (void)files_.close(r);
         return Err(w.error());
       }
-      std::int32_t pair[2] = {r.value(), w.value()};
+      std::int32_t pair[2] = {r, w.value()};
       if (copy_to_user(fds, pair, sizeof pair).is_err()) {
         (void)files_.close(pair[0]);
         (void)files_.close(pair[1]);

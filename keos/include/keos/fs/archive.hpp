@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <keos/box.hpp>
 #include <keos/result.hpp>
 
 /// The root file system and the archive format it is loaded from.
@@ -43,14 +44,11 @@ class Archive {
                                ArchiveDefect* defect = nullptr);
 
   /// Takes over `other`'s list; `other` is left empty.
-  Archive(Archive&& other) : entries_(other.entries_), count_(other.count_) {
-    other.entries_ = nullptr;
+  Archive(Archive&& other) : entries_(std::move(other.entries_)), count_(other.count_) {
     other.count_ = 0;
   }
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;
-  /// Frees the list.
-  ~Archive() { delete[] entries_; }
 
   /// How many regular files the archive holds.
   std::size_t count() const { return count_; }
@@ -60,8 +58,9 @@ class Archive {
   const ArchiveEntry* find(const char* name) const;
 
  private:
-  Archive(ArchiveEntry* entries, std::size_t count) : entries_(entries), count_(count) {}
-  ArchiveEntry* entries_;
+  Archive(Box<ArchiveEntry[]> entries, std::size_t count)
+      : entries_(std::move(entries)), count_(count) {}
+  Box<ArchiveEntry[]> entries_;
   std::size_t count_;
 };
 

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include <keos/channel.hpp>
+#include <keos/box.hpp>
 #include <keos/result.hpp>
 #include <keos/teletype.hpp>
 
@@ -54,8 +55,8 @@ class OpenFile {
   /// True if a read may return fewer bytes than asked although more will come (pipes,
   /// terminals): such a read returns after one transfer.
   virtual bool is_stream() const { return false; }
-  /// A copy for a forked child; nullptr if out of memory.
-  virtual OpenFile* clone() const = 0;
+  /// A copy for a forked child; kNoMemory.
+  virtual Result<Box<OpenFile>> clone() const = 0;
 };
 
 /// The access an open() asks for (the ABI's values).
@@ -66,11 +67,11 @@ enum class OpenMode {
 };
 
 /// Opens the root-file-system file `name`; kNoSuchEntry, kNoMemory.
-Result<OpenFile*> open_regular(const char* name, OpenMode mode);
-/// The two ends of a new pipe as open files; the caller owns both.
+Result<Box<OpenFile>> open_regular(const char* name, OpenMode mode);
+/// The two ends of a new pipe as open files.
 struct OpenPipe {
-  OpenFile* read_end;   ///< the read end (read() only)
-  OpenFile* write_end;  ///< the write end (write() only)
+  Box<OpenFile> read_end;   ///< the read end (read() only)
+  Box<OpenFile> write_end;  ///< the write end (write() only)
 };
 /// The two ends of a new pipe as open files; kNoMemory.
 Result<OpenPipe> open_pipe();
@@ -84,15 +85,15 @@ class FileStruct {
   /// A table with stdin, stdout and stderr.
   static Result<FileStruct> create();
   /// Takes over `other`'s descriptors; `other` is left empty.
-  FileStruct(FileStruct&& other) : slots_(other.slots_) { other.slots_ = nullptr; }
+  FileStruct(FileStruct&& other) = default;
   FileStruct(const FileStruct&) = delete;
   FileStruct& operator=(const FileStruct&) = delete;
-  /// Closes every open descriptor.
-  ~FileStruct();
+  // Destroying the table closes every open descriptor.
 
-  /// Gives `file` (taken) the lowest free fd >= 3; kTooManyFiles if none.
-  Result<int> install(OpenFile* file);
-  /// The file of `fd`; kBadFileDescriptor if none.
+  /// Gives `file` the lowest free fd >= 3 (and closes it if there is none:
+  /// kTooManyFiles).
+  Result<int> install(Box<OpenFile> file);
+  /// The file of `fd` (borrowed); kBadFileDescriptor if none.
   Result<OpenFile*> get(int fd);
   /// Closes `fd`; kBadFileDescriptor if it is not open.
   Result<void> close(int fd);
@@ -100,8 +101,8 @@ class FileStruct {
   Result<FileStruct> clone() const;
 
  private:
-  explicit FileStruct(OpenFile** slots) : slots_(slots) {}
-  OpenFile** slots_;  // kMaxFiles entries, nullptr where free
+  explicit FileStruct(Box<Box<OpenFile>[]> slots) : slots_(std::move(slots)) {}
+  Box<Box<OpenFile>[]> slots_;  // kMaxFiles entries, empty where free
 };
 
 }  // namespace keos

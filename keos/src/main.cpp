@@ -20,9 +20,8 @@
 #include <keos/syscall/uaccess.hpp>
 #include <keos/teletype.hpp>
 #include <keos/test.hpp>
+#include <keos/thread/scheduler.hpp>
 #include <keos/thread/thread.hpp>
-
-#include "thread/thread_internal.hpp"
 
 namespace {
 
@@ -123,7 +122,7 @@ int first_work() {
 void kernel_main() {
   keos::mm::init_frame_allocator();
   keos::tlb::init();
-  if (keos::kernel_vm::init().is_err() || keos::KernelStack::fill_pool().is_err()) {
+  if (keos::kernel_vm::init().is_err() || keos::sched::init_stacks().is_err()) {
     abyss::panic("no memory for kernel stacks");
   }
   keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);

@@ -1,5 +1,5 @@
-// TLB shootdown by inter-processor interrupt, and the record of which CPU has which page
-// table loaded.
+// TLB shootdown by inter-processor interrupt. Which CPUs to ask is the table's CPU set,
+// kept by PageTable::activate (page_table_load.cpp).
 //
 // A request lives on the sender's stack: {what to flush, how many CPUs still owe an
 // answer}. The sender puts a pointer to it in each target CPU's mailbox, sends the
@@ -45,7 +45,6 @@ struct alignas(64) Mailbox {
 };
 
 Mailbox g_mailboxes[kMaxCpus];
-PageTable* g_loaded[kMaxCpus];  // the table each CPU has loaded (nullptr: the kernel table)
 
 void flush_local(Va va, std::uint64_t pages) {
   if (pages == 0 || pages > kMaxInvlpgPages) {
@@ -138,26 +137,5 @@ Stats stats(std::uint32_t cpu) {
 }
 
 }  // namespace tlb
-
-void PageTable::activate() {
-  KASSERT(!abyss::cpu::interrupts_enabled());
-  std::uint32_t me = abyss::cpu_id();
-  PageTable* previous = g_loaded[me];
-  if (previous == this) return;
-  active_cpus_.fetch_or(1ull << me, std::memory_order_seq_cst);
-  abyss::cpu::write_cr3(root_.value());
-  if (previous != nullptr) previous->active_cpus_.fetch_and(~(1ull << me));
-  g_loaded[me] = this;
-}
-
-void PageTable::activate_kernel() {
-  KASSERT(!abyss::cpu::interrupts_enabled());
-  std::uint32_t me = abyss::cpu_id();
-  PageTable* previous = g_loaded[me];
-  if (previous == nullptr) return;
-  abyss::cpu::write_cr3(abyss::kernel_page_table_root().value());
-  previous->active_cpus_.fetch_and(~(1ull << me));
-  g_loaded[me] = nullptr;
-}
 
 }  // namespace keos

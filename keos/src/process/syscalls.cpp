@@ -50,11 +50,6 @@ void Process::syscall(Registers& regs) {
   abi.set_return(dispatch(abi));
 }
 
-Result<void> Process::page_fault(std::uint64_t error_code, Va address) {
-  PageFaultReason reason = PageFaultReason::from_error_code(error_code, address);
-  return mm_.pager().handle_page_fault(mm_.page_table(), reason);
-}
-
 Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
   switch (static_cast<Sys>(abi.number())) {
     case Sys::kExit:

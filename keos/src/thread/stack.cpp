@@ -122,3 +122,9 @@ bool KernelStack::in_guard(std::uint64_t address) const {
 }
 
 }  // namespace keos
+
+namespace keos::sched {
+
+Result<void> init_stacks() { return KernelStack::fill_pool(); }
+
+}  // namespace keos::sched

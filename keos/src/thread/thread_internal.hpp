@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include <keos/addressing.hpp>
+#include <keos/thread/scheduler.hpp>
 #include <keos/thread/thread.hpp>
 
 namespace keos {
@@ -63,17 +64,8 @@ class Thread : public detail::ThreadHead {
 
 namespace sched {
 
-/// The BSP's boot context becomes CPU 0's idle thread; starts the reaper.
-void init_bsp(std::uint64_t boot_stack_top);
 /// Makes the console's teletype, which threads without their own use (from init_bsp).
 void init_console_teletype();
-/// An AP's boot context becomes its idle thread; runs the idle loop.
-[[noreturn]] void run_ap(std::uint64_t boot_stack_top);
-/// Waits until every online CPU runs its idle thread (so nothing more is allocated for
-/// them later, e.g. during a test that counts frames).
-void wait_until_all_cpus_ready();
-/// The idle loop of the calling CPU's idle thread.
-[[noreturn]] void idle_loop();
 
 /// The running thread (see detail::running_thread).
 inline Thread* current() { return static_cast<Thread*>(detail::running_thread()); }

@@ -92,12 +92,19 @@ def run_program(args, boot: ktest.Boot) -> int:
     return 1
 
 
-def user_program_of(test: str, sources: str = os.path.join("grader", "tests")) -> str | None:
+# Where every part keeps its in-kernel tests (docs/architecture.md, "Layers").
+KERNEL_TEST_DIRS = ("abyss/ktests", "keos/ktests", "project3/tests")
+
+
+def user_program_of(test: str, sources: str | tuple[str, ...] = KERNEL_TEST_DIRS) -> str | None:
     """The user program a kernel test runs: the first `.program = "NAME"` in the test's
-    registration or body (KEOS_USER_TEST(test, .program = "NAME", ...)), or None."""
+    registration or body (KEOS_USER_TEST(test, .program = "NAME", ...)) in the test
+    folders `sources`, or None."""
     start = re.compile(r"KEOS_(?:USER_)?TEST(?:_EXPECT_PANIC)?\(\s*" + re.escape(test) + r"\b")
     next_test = re.compile(r"\bKEOS_(?:USER_)?TEST(?:_EXPECT_PANIC)?\(")
-    for dirpath, _, filenames in sorted(os.walk(sources)):
+    folders = (sources,) if isinstance(sources, str) else sources
+    walks = [w for folder in folders for w in sorted(os.walk(folder))]
+    for dirpath, _, filenames in walks:
         for name in sorted(filenames):
             if not name.endswith(".cpp"):
                 continue

@@ -189,6 +189,17 @@ class GdbTest(unittest.TestCase):
         self.assertIsNone(run.user_program_of("cow_kernel_only", tmp))
         self.assertIsNone(run.user_program_of("fork", tmp))  # a prefix is not a name
 
+    def test_the_user_program_of_a_test_in_this_tree(self):
+        # The default folders are where the parts keep their tests: a graded test, a
+        # regression test and a kernel-only test of this tree.
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        cwd = os.getcwd()
+        os.chdir(root)
+        self.addCleanup(os.chdir, cwd)
+        self.assertEqual(run.user_program_of("cow_data"), "cow_data")
+        self.assertEqual(run.user_program_of("sys_args_none"), "sys_args")
+        self.assertIsNone(run.user_program_of("cow_tlb_cross_cpu"))
+
     def test_the_gdb_script(self):
         tmp = tempfile.mkdtemp(prefix="keos-gdb-test-")
         self.addCleanup(shutil.rmtree, tmp)

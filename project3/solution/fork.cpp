@@ -16,7 +16,7 @@ Result<void> LazyPager::write_protect_ptes(PageTable& table, PageTable& child_ta
     TRY(child_table.map(slot.va(), PageRef(pte.pa()).clone_ref(),
                         pte.permission() & ~Permission::kWrite));
     // The parent's entry loses write too; its old writable translation may be cached.
-    if (pte.writable()) slot.set_raw(pte.without_flags(Pte::kWritable));
+    if (pte.writable()) slot.write_protect();
     return Ok();
   });
   // Every CPU running the parent may hold writable entries for pages now shared (also

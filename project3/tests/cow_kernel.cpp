@@ -136,3 +136,97 @@ KEOS_TEST(cow_fault_classification) {
   KEOS_ASSERT_EQ(mm::free_frame_count(), free_before);
   KEOS_ASSERT(pager.munmap(table, Va(0x30000000)).is_ok());
 }
+
+namespace {
+
+// A process reduced to what a fault needs: a page table whose faults go to a LazyPager,
+// counted.
+class PagerTask : public Task {
+ public:
+  PagerTask(PageTable& table, LazyPager& pager, std::atomic<int>& faults)
+      : table_(table), pager_(pager), faults_(faults) {}
+  PageTable& page_table() override { return table_; }
+  void syscall(Registers& regs) override {
+    regs.rax = static_cast<std::uint64_t>(-errno_of(KernelError::kNoSys));
+  }
+  Result<void> page_fault(std::uint64_t error_code, Va address) override {
+    faults_.fetch_add(1);
+    return pager_.handle_page_fault(table_, PageFaultReason::from_error_code(error_code, address));
+  }
+  bool access_ok(Va, std::uint64_t, Access) override { return true; }
+
+ private:
+  PageTable& table_;
+  LazyPager& pager_;
+  std::atomic<int>& faults_;
+};
+
+// Writes `value` at `va` from a thread running `table` (faults go to `pager`); returns how
+// many page faults the one write took, or -1 if it failed.
+int faults_of_one_write(PageTable& table, LazyPager& pager, Va va, std::uint64_t value) {
+  static std::atomic<int> faults;
+  faults = 0;
+  Result<JoinHandle> writer =
+      ThreadBuilder("cow-one-write")
+          .attach_task(Box<Task>(Box<PagerTask>::create(table, pager, faults).take()))
+          .spawn([va, value] { return user_write(va, value).is_ok() ? 0 : 1; });
+  if (writer.is_err() || writer.take().join() != 0) return -1;
+  return faults.load();
+}
+
+}  // namespace
+
+// One write to a shared page takes one page fault: do_copy_on_write installs the copy
+// with the write right, so the retried write goes through. (A copy installed read-only
+// works too, but every first write then faults twice and walks the table again.) The
+// same holds when the frame is no longer shared and is made writable in place.
+KEOS_TEST(cow_one_fault_per_write) {
+  constexpr Va kData(0x10000000);
+  Result<PageTable> parent_created = PageTable::create();
+  Result<PageTable> child_created = PageTable::create();
+  KEOS_ASSERT(parent_created.is_ok() && child_created.is_ok());
+  PageTable parent = parent_created.take();
+  PageTable child = child_created.take();
+  LazyPager parent_pager;
+  KEOS_ASSERT(parent_pager
+                  .mmap(parent, kData, 2 * kPageSize, kUserRw,
+                        Box<AnonymousLoader>::create().take())
+                  .is_ok());
+  // Both pages present (a write each: demand paging), then shared by fork's step.
+  KEOS_ASSERT_EQ(faults_of_one_write(parent, parent_pager, kData, 1), 1);
+  KEOS_ASSERT_EQ(faults_of_one_write(parent, parent_pager, kData + kPageSize, 2), 1);
+  Result<LazyPager> child_pager_cloned = parent_pager.clone_areas();
+  KEOS_ASSERT(child_pager_cloned.is_ok());
+  LazyPager child_pager = child_pager_cloned.take();
+  KEOS_ASSERT(parent_pager.write_protect_ptes(parent, child).is_ok());
+  Pa shared = parent.walk(kData).take().pa();
+
+  // The child writes a shared page: one fault, and now a private writable copy.
+  int child_faults = faults_of_one_write(child, child_pager, kData, 3);
+  KEOS_ASSERT(child_faults != -1);
+  if (child_faults != 1) {
+    keos::test::fail(__FILE__, __LINE__,
+                     "one write to a shared page took %d page faults: do_copy_on_write must "
+                     "install the copy with the write right, so the retried write goes "
+                     "through",
+                     child_faults);
+    return;
+  }
+  Pte copy = child.walk(kData).take();
+  KEOS_ASSERT(copy.writable() && copy.pa() != shared);
+  KEOS_ASSERT_EQ(*phys_ptr<std::uint64_t>(copy.pa()), 3u);
+  KEOS_ASSERT_EQ(*phys_ptr<std::uint64_t>(shared), 1u);
+
+  // The parent is the frame's only user now: one fault, made writable in place.
+  int parent_faults = faults_of_one_write(parent, parent_pager, kData, 4);
+  KEOS_ASSERT(parent_faults != -1);
+  if (parent_faults != 1) {
+    keos::test::fail(__FILE__, __LINE__,
+                     "one write to a page no one else shares any more took %d page faults",
+                     parent_faults);
+    return;
+  }
+  Pte own = parent.walk(kData).take();
+  KEOS_ASSERT(own.writable() && own.pa() == shared);
+  KEOS_ASSERT_EQ(*phys_ptr<std::uint64_t>(shared), 4u);
+}

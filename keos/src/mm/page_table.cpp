@@ -91,7 +91,10 @@ const PageTable& PageTable::kernel() {
 }
 
 PageTable::PageTable(PageTable&& other)
-    : root_(other.root_), leaf_region_(other.leaf_region_), leaf_table_(other.leaf_table_) {
+    : root_(other.root_),
+      leaf_region_(other.leaf_region_),
+      leaf_table_(other.leaf_table_),
+      shootdown_owed_(other.shootdown_owed_) {
   KASSERT(other.active_cpus() == 0);
   other.root_ = Pa(0);
   other.leaf_region_ = ~0ull;

@@ -14,6 +14,9 @@ void StaleTLBEntry::dropped() const {
   abyss::panic("StaleTLBEntry for va 0x%lx dropped without invalidate()", va_.value());
 }
 
-void tlb_shutdown(const PageTable& table) { tlb::invalidate_all(table); }
+void tlb_shutdown(const PageTable& table) {
+  table.shootdown_owed_ = false;
+  tlb::invalidate_all(table);
+}
 
 }  // namespace keos

@@ -1,6 +1,7 @@
 // fork(): the provided steps around the student's (project3/fork.cpp).
 #include <atomic>
 
+#include <abyss/panic.hpp>
 #include <keos/mm/frame_alloc.hpp>
 #include <keos/process/fork_hook.hpp>
 #include <keos/process/process.hpp>
@@ -9,6 +10,20 @@ namespace keos {
 namespace {
 
 std::atomic<ForkHook> g_fork_hook{nullptr};
+
+// TLB rule 1 (keos/mm/tlb.hpp): a right taken away must be shot down before anyone relies
+// on its absence. After the sharing step the child's writes go to the shared frames'
+// copies only if no CPU still writes through the parent's old writable translations, so
+// write_protect_ptes must end with tlb_shutdown(parent) after its last change. Nothing a
+// test could observe shows the mistake reliably on one CPU, so the kernel stops here.
+void check_shootdown_done(const PageTable& parent) {
+  if (!parent.shootdown_owed()) return;
+  abyss::panic(
+      "TLB rule 1 broken in LazyPager::write_protect_ptes (project3/fork.cpp): it took the "
+      "write right away from the parent's entries but no tlb_shutdown(table) came after "
+      "the last change, so another CPU may still write through a cached writable "
+      "translation into a frame the child now shares");
+}
 
 }  // namespace
 
@@ -34,7 +49,9 @@ Result<ThreadId> Process::fork(const Registers& regs) {
     //    both processes, the parent's stale translations shot down (project 3,
     //    LazyPager::write_protect_ptes).
     PageTable table = TRY(PageTable::create());
-    TRY(mm_.pager().write_protect_ptes(mm_.page_table(), table));
+    Result<void> shared = mm_.pager().write_protect_ptes(mm_.page_table(), table);
+    check_shootdown_done(mm_.page_table());
+    if (shared.is_err()) return Err(shared.error());
     if (ForkHook hook = g_fork_hook.load()) {
       TRY(hook(ForkHookArgs{mm_.page_table(), mm_.pager(), table, pager}));
     }

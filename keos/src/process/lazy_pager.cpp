@@ -21,13 +21,16 @@ Result<void> LazyPager::handle_page_fault(PageTable& table, const PageFaultReaso
     }
     return fault_in(table, *vma, reason.fault_addr.page_down());
   }
-  // A present page: only a write to a writable mapping can be legitimate (copy-on-write);
-  // anything else broke the mapping's permission.
-  if (!reason.is_write_access || !writable) return Err(KernelError::kBadAddress);
-  // walk_mut, not walk: it leaves the table remembering this page's last-level table, so
-  // do_copy_on_write's own walk_mut finds the entry without a walk from the root.
+  // A present page. walk_mut, not walk: it leaves the table remembering this page's
+  // last-level table, so do_copy_on_write's own walk_mut finds the entry without a walk
+  // from the root.
   Pte pte = TRY(table.walk_mut(reason.fault_addr)).get();
-  if (pte.writable()) return Ok();  // a stale read-only TLB entry: the retry succeeds
+  // A write that found the entry writable already came through a stale read-only TLB
+  // entry (another CPU resolved the fault first, or the write right was added in place):
+  // the retry succeeds.
+  if (reason.is_write_access && writable && pte.writable()) return Ok();
+  // Project 3 decides: a copy-on-write fault is resolved by a private copy; any other
+  // fault on a present page broke the mapping's permission, and the process ends.
   if (!reason.is_cow_fault(*vma, pte)) return Err(KernelError::kBadAddress);
   return do_copy_on_write(table, *vma, reason);
 }

@@ -46,6 +46,7 @@ class Bounce {
 }  // namespace
 
 void Process::syscall(Registers& regs) {
+  fault_repeats_ = 0;  // the program made progress (see Process::page_fault)
   SyscallAbi abi(regs);
   abi.set_return(dispatch(abi));
 }

@@ -9,6 +9,10 @@
 ///
 /// TLB discipline: an operation that removes or downgrades a mapping returns a
 /// StaleTLBEntry, which must be invalidated (and keeps the old frame alive until it is).
+/// The exception is a right taken away in place, many entries at a time
+/// (PteSlot::write_protect, or set_raw with fewer rights): the table then owes a shootdown
+/// (shootdown_owed()) until tlb_shutdown(table) flushes it everywhere. fork checks that
+/// write_protect_ptes leaves nothing owed.
 ///
 /// Locking: none inside. The owner (the address space) serialises changes. The set of CPUs
 /// that have the table loaded is kept atomically here.
@@ -60,8 +64,13 @@ class PteSlot {
   void make_writable() { *entry_ = entry_->with_flags(Pte::kWritable); }
   /// Removes the mapping; the returned entry owns the frame until it is invalidated.
   StaleTLBEntry clear();
-  /// Writes `pte` as it is. The caller answers for the frame references and the TLB.
-  void set_raw(Pte pte) { *entry_ = pte; }
+  /// Takes the write right away, keeping the frame and every other bit. CPUs may still
+  /// cache the writable translation: the table owes a shootdown until
+  /// tlb_shutdown(table) (see the file comment).
+  inline void write_protect();
+  /// Writes `pte` as it is (kernel code and tests; not for project 3). The caller answers
+  /// for the frame references; a right taken away makes the table owe a shootdown.
+  inline void set_raw(Pte pte);
 
  private:
   friend class PageTable;
@@ -141,6 +150,10 @@ class PageTable {
   /// so its stale entries are shot down everywhere. Never destroyed.
   static const PageTable& kernel();
 
+  /// True if a right was taken away in place (PteSlot::write_protect or set_raw) since the
+  /// last tlb_shutdown(*this): some CPU may still use the old, wider translation.
+  bool shootdown_owed() const { return shootdown_owed_; }
+
   /// Loads this table on the calling CPU (interrupts must be off).
   void activate();
   /// Loads the kernel-only boot table on the calling CPU (interrupts must be off).
@@ -166,13 +179,31 @@ class PageTable {
   // call returns an error.
   Result<void> visit_leaves(Result<void> (*fn)(void*, PteSlot), void* ctx);
 
+  friend class PteSlot;
+  friend void tlb_shutdown(const PageTable& table);
   Pa root_;
   std::atomic<std::uint64_t> active_cpus_{0};
   // The remembered last-level table: the 2 MiB region it maps (va >> 21; ~0: none) and
   // its entries. Table pages are freed only with the whole PageTable, so it never dangles.
   std::uint64_t leaf_region_ = ~0ull;
   Pte* leaf_table_ = nullptr;
+  // Set by PteSlot::write_protect/set_raw when a right goes, cleared by tlb_shutdown().
+  // Changed only by the owner (see Locking), like the entries.
+  mutable bool shootdown_owed_ = false;
 };
+
+inline void PteSlot::write_protect() {
+  *entry_ = entry_->without_flags(Pte::kWritable);
+  table_->shootdown_owed_ = true;
+}
+
+inline void PteSlot::set_raw(Pte pte) {
+  Pte old = *entry_;
+  bool narrower = (old.present() && !pte.present()) || (old.writable() && !pte.writable()) ||
+                  (old.user() && !pte.user()) || (old.executable() && !pte.executable());
+  *entry_ = pte;
+  if (narrower) table_->shootdown_owed_ = true;
+}
 
 /// True if [va, va + len) lies in user space without wrapping around.
 bool is_user_range(Va va, std::uint64_t len);

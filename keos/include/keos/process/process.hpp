@@ -52,6 +52,12 @@ class Process final : public Task {
       : files_(std::move(files)), mm_(std::move(mm)) {}
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
+  // The last page fault and how many times in a row it came back (see page_fault()).
+  static constexpr unsigned kMaxFaultRepeats = 64;
+  Va last_fault_{0};
+  std::uint64_t last_error_code_ = ~0ull;
+  unsigned fault_repeats_ = 0;
+
   // Declared in this order so that the address space is released before the files are
   // closed: a process waiting for a pipe's end of file then finds this one's frames free.
   FileStruct files_;

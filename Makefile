@@ -190,7 +190,7 @@ RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(T
   $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
 
 run: $(ISO)
-	$(PYTHON) grader/run.py $(RUN_FLAGS)
+	$(Q)$(PYTHON) grader/run.py $(RUN_FLAGS) $(if $(PROG),,--rubric $(PROJECT3_RUBRIC)) $(if $(V),--verbose)
 
 test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
 	$(PYTHON) grader/check.py --iso $(BUILD)/keos-student.iso --rubric $(PROJECT3_RUBRIC) \

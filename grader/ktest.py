@@ -10,9 +10,12 @@ kernel's console (COM1) is read line by line; lines starting with `@@ ` are the 
     @@ ktest start NAME free_frames=N
     @@ ktest pass NAME ms=T free_frames=N
     @@ ktest fail NAME ms=T free_frames=N :: REASON
-    @@ summary passed=N failed=M
+    @@ ktest todo NAME ms=T free_frames=N :: FUNCTION at FILE:LINE
+    @@ summary passed=N failed=M todo=K
     @@ panic cpu=N ... @@ panic-end
-    @@ todo FUNCTION at FILE:LINE   (a student stub was reached; a panic follows)
+    @@ todo FUNCTION at FILE:LINE   (a student stub was reached: the test's processes end
+                                     and `ktest todo` follows, or, outside a process, a
+                                     panic follows)
     @@ out STREAM TEXT     (a user program's output: 1 stdout, 2 stderr; escaped)
 
 `judge()` turns a finished boot into one verdict per test: pass, fail, leak (free frames
@@ -108,7 +111,9 @@ class BootResult:
     summary: tuple[int, int] | None = None
     panic: Panic | None = None
     panic_after: str | None = None  # the test running when the panic began
-    todo: str | None = None  # "FUNCTION (FILE:LINE)" of the first student stub reached
+    # "FUNCTION (FILE:LINE)" of the first student stub reached by the running test (cleared
+    # when a test ends: a panic that follows it stopped the kernel at the stub).
+    todo: str | None = None
     # Output per test (None: outside any test) and stream (1, 2), as bytes.
     output: dict[str | None, dict[int, bytearray]] = field(default_factory=dict)
 
@@ -135,6 +140,12 @@ def unescape(text: str) -> bytes:
             out += nxt.encode("latin-1", "replace")
         i += 2
     return bytes(out)
+
+
+def todo_text(where: str) -> str:
+    """`FUNCTION at FILE:LINE` (a `@@ todo` line's text) as `FUNCTION (FILE:LINE)`."""
+    function, _, place = where.partition(" at ")
+    return f"{function} ({place})"
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -165,8 +176,7 @@ def parse(result: BootResult) -> None:
         kind = words[0]
         if kind == "todo":
             if result.todo is None:
-                function, _, where = line[8:].partition(" at ")
-                result.todo = f"{function} ({where})"
+                result.todo = todo_text(line[8:])
         elif kind == "boot":
             result.cpus = int(_fields(line).get("cpus", "0"))
         elif kind == "panic":
@@ -185,12 +195,13 @@ def parse(result: BootResult) -> None:
                 current = name
                 result.started.append(name)
                 result.start_frames[name] = int(_fields(tail).get("free_frames", -1))
-            elif action in ("pass", "fail"):
+            elif action in ("pass", "fail", "todo"):
                 head, _, reason = tail.partition(" :: ")
                 f = _fields(head)
                 result.ended[name] = (action, int(f.get("ms", 0)),
                                       int(f.get("free_frames", -1)), reason)
                 current = None
+                result.todo = None
 
 
 def run(boot: Boot, echo=None) -> BootResult:
@@ -265,6 +276,8 @@ def judge(result: BootResult, tests: list[str],
             run_.ms, run_.free_after = ms, frames_after
             if action == "fail":
                 run_.verdict, run_.reason = "fail", reason
+            elif action == "todo":
+                run_.verdict, run_.reason = "todo", f"not implemented: {todo_text(reason)}"
             elif name in expect_panic:
                 run_.verdict = "fail"
                 run_.reason = f"expected a panic containing '{expect_panic[name]}', got none"

@@ -2,7 +2,8 @@
 """Boots the kernel once with live console output (`make run`), or under GDB (`make gdb`).
 
 Runs the kernel tests selected by --tests (default: every test that does not expect a
-panic) and exits 0 if the kernel reported no failure. With --prog, runs that user program
+panic), one readable line each, then a summary (grader/live.py); exits 0 if nothing failed
+but tests that wait for an unwritten assignment function. With --prog, runs that user program
 instead (arguments --args, standard input --stdin, extra programs from --extra-progs, a
 directory whose ELF files join the root file system), shows its output as it comes, and
 exits with the program's exit code.
@@ -22,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktest  # noqa: E402
+import live  # noqa: E402
 
 
 def free_port() -> int:
@@ -214,7 +216,10 @@ def main() -> int:
     parser.add_argument("--qemu-args", default=os.environ.get("QEMU_ARGS", ""),
                         help="more QEMU arguments, shell words (default: $QEMU_ARGS)")
     parser.add_argument("--rubric", default="",
-                        help="under --gdb, a rubric test runs with its CPUs and memory")
+                        help="the rubric: its graded tests run last; under --gdb, a rubric "
+                        "test runs with its CPUs and memory")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show every console line, the protocol's included (make run V=1)")
     parser.add_argument("--elf", required=False, default=os.path.join("build", "kernel-student.elf"))
     parser.add_argument("--prog", default="", help="run this user program instead of tests")
     parser.add_argument("--args", default="", help="its arguments (shell words)")
@@ -229,13 +234,7 @@ def main() -> int:
         return run_gdb(args, boot)
     if args.prog:
         return run_program(args, boot)
-    result = ktest.run(boot, echo=lambda line: print(line, flush=True))
-    if result.timed_out:
-        print(f"run: timed out after {args.timeout:.0f} s")
-        return 1
-    if result.panic is not None:
-        return 1
-    return 0 if result.summary is not None and result.summary[1] == 0 else 1
+    return live.main_run(boot, args.rubric, args.verbose)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include <keos/test.hpp>
 
+#include <atomic>
 #include <cstdarg>
 
 #include <abyss/cmdline.hpp>
@@ -25,6 +26,11 @@ constexpr std::size_t kMaxTests = 1024;
 
 bool g_failed = false;
 char g_failure[400];
+// The running test's first unwritten function, if it reached one. Written by the thread
+// that reached it (any CPU), read by the test's thread after the test.
+std::atomic<bool> g_running{false};
+std::atomic<bool> g_todo{false};
+char g_todo_where[200];
 
 // True if `name` matches one of the comma-separated globs in `selection`.
 bool selected(const char* selection, const char* name) {
@@ -70,9 +76,12 @@ void list_tests() {
   }
 }
 
-bool run_one(const TestCase& t) {
+enum class Outcome { kPass, kFail, kTodo };
+
+Outcome run_one(const TestCase& t) {
   g_failed = false;
   g_failure[0] = '\0';
+  g_todo.store(false);
   // Each test gets its own teletype (empty input, output captured and echoed), which
   // every thread it creates inherits.
   Teletype* tty = Teletype::create(nullptr, 0, Echo::kYes);
@@ -81,18 +90,25 @@ bool run_one(const TestCase& t) {
   std::size_t frames_before = mm::free_frame_count();
   abyss::console::line("@@ ktest start %s free_frames=%lu", t.name, frames_before);
   std::uint64_t start = abyss::time::now_ns();
+  g_running.store(true);
   t.body();
+  g_running.store(false);
   std::uint64_t ms = (abyss::time::now_ns() - start) / 1'000'000;
   tty->discard_output();
   std::size_t frames_after = mm::free_frame_count();
   Current::replace_teletype(previous)->unref();
+  if (g_todo.load()) {
+    abyss::console::line("@@ ktest todo %s ms=%lu free_frames=%lu :: %s", t.name, ms, frames_after,
+                         g_todo_where);
+    return Outcome::kTodo;
+  }
   if (g_failed) {
     abyss::console::line("@@ ktest fail %s ms=%lu free_frames=%lu :: %s", t.name, ms, frames_after,
                          g_failure);
-  } else {
-    abyss::console::line("@@ ktest pass %s ms=%lu free_frames=%lu", t.name, ms, frames_after);
+    return Outcome::kFail;
   }
-  return !g_failed;
+  abyss::console::line("@@ ktest pass %s ms=%lu free_frames=%lu", t.name, ms, frames_after);
+  return Outcome::kPass;
 }
 
 }  // namespace
@@ -109,6 +125,17 @@ void fail(const char* file, int line, const char* fmt, ...) {
 
 bool failed() { return g_failed; }
 
+bool record_todo(const char* function, const char* file, int line) {
+  if (!g_running.load()) return false;
+  bool expected = false;
+  if (g_todo.compare_exchange_strong(expected, true)) {
+    abyss::format(g_todo_where, sizeof g_todo_where, "%s at %s:%d", function, file, line);
+  }
+  return true;
+}
+
+bool todo_reached() { return g_todo.load(); }
+
 void run_from_cmdline(const char* cmdline) {
   if (abyss::cmdline_has(cmdline, "bench")) bench::run_from_cmdline(cmdline);  // no tests
   sort_tests();
@@ -117,20 +144,32 @@ void run_from_cmdline(const char* cmdline) {
     abyss::power_off(abyss::ExitCode::kSuccess);
   }
   static char selection[kSelectionMax];
+  static char last[kSelectionMax];
   bool explicit_selection = abyss::cmdline_value(cmdline, "test", selection, sizeof selection);
-  unsigned passed = 0, failed_count = 0;
-  for (std::size_t i = 0; i < g_count; ++i) {
-    const TestCase* t = g_sorted[i];
-    bool run = explicit_selection ? selected(selection, t->name) : t->expect_panic == nullptr;
-    if (!run) continue;
-    if (run_one(*t)) {
-      ++passed;
-    } else {
-      ++failed_count;
+  if (!abyss::cmdline_value(cmdline, "test.last", last, sizeof last)) last[0] = '\0';
+  // test.after=NAME: a boot after one that ended in NAME runs only the tests after it.
+  static char after[128];
+  bool skipping = abyss::cmdline_value(cmdline, "test.after", after, sizeof after);
+  unsigned counts[3] = {};  // by Outcome
+  // Two rounds: the tests that do not match test.last, then those that do.
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < g_count; ++i) {
+      const TestCase* t = g_sorted[i];
+      bool run = explicit_selection ? selected(selection, t->name) : t->expect_panic == nullptr;
+      if (!run || selected(last, t->name) != (round == 1)) continue;
+      if (skipping) {
+        skipping = strcmp(t->name, after) != 0;
+        continue;
+      }
+      ++counts[static_cast<int>(run_one(*t))];
     }
   }
-  abyss::console::line("@@ summary passed=%u failed=%u", passed, failed_count);
-  abyss::power_off(failed_count == 0 ? abyss::ExitCode::kSuccess : abyss::ExitCode::kFailure);
+  unsigned passed = counts[static_cast<int>(Outcome::kPass)];
+  unsigned failed_count = counts[static_cast<int>(Outcome::kFail)];
+  unsigned todo = counts[static_cast<int>(Outcome::kTodo)];
+  abyss::console::line("@@ summary passed=%u failed=%u todo=%u", passed, failed_count, todo);
+  abyss::power_off(failed_count == 0 && todo == 0 ? abyss::ExitCode::kSuccess
+                                                  : abyss::ExitCode::kFailure);
 }
 
 }  // namespace keos::test

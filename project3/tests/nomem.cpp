@@ -27,6 +27,7 @@ bool contains(const UserRun& run, const char* text) {
 // Runs `program` with `leave` free frames; fails the test if frames went missing.
 bool run_short_of_memory(const char* program, std::size_t leave, UserRun& run) {
   run_user_program(UserTestSpec{.program = program, .leave_frames = leave}, run);
+  if (keos::test::todo_reached()) return false;  // the verdict is made: not implemented
   if (!run.forked_ended) {
     keos::test::fail(__FILE__, __LINE__, "%s with %lu free frames: forked processes hung",
                      program, leave);

@@ -5,7 +5,10 @@
 /// the .keos_tests section, so the kernel finds every linked test without a hand-kept list.
 /// The kernel command line selects what runs: `test=NAME,GLOB*` (default: every test that
 /// does not expect a panic) or `test.list` to print the table; with `bench=...` the
-/// benchmarks of keos/bench.hpp run instead of any test.
+/// benchmarks of keos/bench.hpp run instead of any test. Tests run in name order, except
+/// that those matching `test.last=GLOB,...` (the assignment's, say) run after the others;
+/// `test.after=NAME` skips every test up to NAME, NAME included (the host boots again that
+/// way after a test stopped the kernel).
 ///
 /// Protocol on the console, one line each (the host runner parses these):
 /// ```
@@ -13,9 +16,12 @@
 ///   @@ ktest start NAME free_frames=N
 ///   @@ ktest pass NAME ms=T free_frames=N
 ///   @@ ktest fail NAME ms=T free_frames=N :: FILE:LINE: MESSAGE
-///   @@ summary passed=N failed=M
+///   @@ ktest todo NAME ms=T free_frames=N :: FUNCTION at FILE:LINE
+///   @@ summary passed=N failed=M todo=K
 /// ```
-/// then the kernel powers off with ExitCode::kSuccess or kFailure. A test declared with
+/// then the kernel powers off with ExitCode::kSuccess (everything passed) or kFailure.
+/// `todo` is a test that reached an assignment function not written yet (keos/todo.hpp)
+/// in one of its user processes: the processes were ended and the next test runs. A test declared with
 /// KEOS_TEST_EXPECT_PANIC must end in a kernel panic whose report contains each " ;; "-
 /// separated piece of TEXT; the host runner checks that (the kernel cannot report after
 /// its own panic).
@@ -37,6 +43,12 @@ struct TestCase {
 void fail(const char* file, int line, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 /// True if the running test has failed.
 bool failed();
+/// Records that the running test reached `function` (an unwritten assignment function)
+/// at `file`:`line`; the first one is reported. False if no test is running.
+bool record_todo(const char* function, const char* file, int line);
+/// True if the running test reached an unwritten assignment function: loops that run
+/// many programs stop early, the verdict is made already.
+bool todo_reached();
 
 /// Runs what the command line selects and powers off. Never returns.
 [[noreturn]] void run_from_cmdline(const char* cmdline);

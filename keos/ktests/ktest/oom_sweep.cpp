@@ -24,6 +24,7 @@ bool run_point(const char* mode, fi::Site site, std::uint64_t n, bool& fired) {
   run_user_program(spec, run);
   fired = fi::fired(site);
   fi::disarm(site);
+  if (keos::test::todo_reached()) return false;  // the verdict is made: not implemented
   std::size_t after = keos::mm::free_frame_count();
   if (!run.forked_ended) {
     keos::test::fail(__FILE__, __LINE__, "%s: %s allocation %lu failing: processes hung", mode,

@@ -29,9 +29,11 @@ Result<void> LazyPager::handle_page_fault(PageTable& table, const PageFaultReaso
   // entry (another CPU resolved the fault first, or the write right was added in place):
   // the retry succeeds.
   if (reason.is_write_access && writable && pte.writable()) return Ok();
-  // Project 3 decides: a copy-on-write fault is resolved by a private copy; any other
-  // fault on a present page broke the mapping's permission, and the process ends.
-  if (!reason.is_cow_fault(*vma, pte)) return Err(KernelError::kBadAddress);
+  // Only fork shares pages: in an address space that never took part in one, no fault on
+  // a present page can be copy-on-write. Otherwise project 3 decides, and the handler
+  // trusts it: a copy-on-write fault is resolved by a private copy; any other fault on a
+  // present page broke the mapping's permission, and the process ends.
+  if (!shares_frames_ || !reason.is_cow_fault(*vma, pte)) return Err(KernelError::kBadAddress);
   return do_copy_on_write(table, *vma, reason);
 }
 

@@ -36,8 +36,9 @@ bool LazyPager::access_ok(Va va, std::uint64_t len, Access access) const {
   return areas_.covers(va, len, needed);
 }
 
-Result<LazyPager> LazyPager::clone_areas() const {
+Result<LazyPager> LazyPager::clone_areas() {
   LazyPager copy;
+  copy.shares_frames_ = shares_frames_ = true;
   for (std::size_t i = 0; i < areas_.size(); ++i) {
     const VmAreaStruct& a = areas_[i];
     TRY(copy.areas_.insert(a.start, a.end, a.permission, TRY(a.loader->clone())));

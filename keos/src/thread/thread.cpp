@@ -156,7 +156,7 @@ std::size_t hang_up(const Teletype* tty) {
     {
       abyss::SpinLockGuard guard(g_registry_lock);
       for (Thread* t = g_registry; t != nullptr && n < kBatch; t = t->next_all) {
-        if (t->tty == tty && t != sched::current() && !t->killed.load() &&
+        if (t->tty == tty && t->task != nullptr && t != sched::current() && !t->killed.load() &&
             t->state.load() != ThreadState::kExited) {
           ids[n++] = t->id;
         }

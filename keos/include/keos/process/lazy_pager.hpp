@@ -77,12 +77,18 @@ class LazyPager {
   /// the page at `reason.fault_addr`.
   Result<void> do_copy_on_write(PageTable& table, const VmAreaStruct& vma,
                                 const PageFaultReason& reason);
-  /// A copy of the mapping records (loaders cloned) for a forked child.
-  Result<LazyPager> clone_areas() const;
+  /// A copy of the mapping records (loaders cloned) for a forked child. From then on
+  /// both pagers may share frames (see shares_frames()).
+  Result<LazyPager> clone_areas();
+  /// True once this address space took part in a fork (as parent or child): only then
+  /// can its pages be shared, and only then does a fault on a present page go to
+  /// is_cow_fault. Before, such a fault is an access violation without asking.
+  bool shares_frames() const { return shares_frames_; }
 
  private:
   Result<void> fault_in(PageTable& table, const VmAreaStruct& vma, Va page);
   VmaSet areas_;
+  bool shares_frames_ = false;
 };
 
 }  // namespace keos

@@ -174,8 +174,9 @@ void unpark(ThreadId id);
 /// Asks thread `id` to end with exit code -1: at its next return to user mode, or when
 /// it next parks or waits. kNoSuchEntry if no such live thread.
 Result<void> kill(ThreadId id);
-/// Kills every live thread that uses teletype `tty`, except the caller (what a hang-up
-/// does to a terminal's processes). Returns how many were asked to end.
+/// Kills every live thread with a task (a user process) that uses teletype `tty`, except
+/// the caller: what a hang-up does to a terminal's processes. Kernel threads on `tty` (a
+/// test harness waiting for its program) go on. Returns how many were asked to end.
 std::size_t hang_up(const Teletype* tty);
 
 /// Calls fn(Thread&)-style access to the running thread's task: fn(Task*).

@@ -164,7 +164,7 @@ def print_summary(outcome: Outcome, seconds: float, out: TextIO = sys.stdout,
     total = len(outcome.runs)
     failed = total - c["pass"] - c["todo"]
     boots = f", {outcome.boots} boots" if outcome.boots > 1 else ""
-    print(f"\nmake run: {total} tests in {seconds:.0f} s{boots}: "
+    print(f"\nmake run: {total} test{'s' if total != 1 else ''} in {seconds:.0f} s{boots}: "
           f"{paint(str(c['pass']) + ' passed', 'pass')}, "
           f"{paint(str(failed) + ' failed', 'fail' if failed else 'dim')}, "
           f"{paint(str(c['todo']) + ' not implemented yet', 'todo' if c['todo'] else 'dim')}",

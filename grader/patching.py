@@ -2,7 +2,8 @@
 context and removed lines must be found as they are, or the patch fails. Used for the
 deliberately broken solutions (project3/broken/*.patch, staff only), which prove that the
 grader can fail a wrong fork. Lines before the first `---` are a free-form header; a
-header line `# Must lose: a, b` names tests the broken code must not pass.
+header line `# Must lose: a, b` names tests the broken code must not pass, and
+`# Must say: TEXT` a text their reasons must contain.
 Python standard library only.
 """
 
@@ -34,6 +35,13 @@ def must_lose(patch: str) -> list[str]:
         if line.lower().startswith("must lose:"):
             names += [n.strip() for n in line.split(":", 1)[1].split(",") if n.strip()]
     return names
+
+
+def must_say(patch: str) -> list[str]:
+    """The texts on `Must say:` header lines: each test the patch must lose has to lose
+    with a reason that contains every one of them (a guard's message, say)."""
+    return [line.split(":", 1)[1].strip() for line in header(patch)
+            if line.lower().startswith("must say:") and line.split(":", 1)[1].strip()]
 
 
 def _hunks(patch: str) -> list[tuple[int, list[str], list[str]]]:

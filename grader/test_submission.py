@@ -194,12 +194,14 @@ class SubmissionTest(Temp):
 
 class PatchTest(unittest.TestCase):
     ORIGINAL = "a\nb\nc\nd\ne\nf\ng\n"
-    PATCH = ("# Broken on purpose: no d.\n# Must lose: t1, t2\n"
+    PATCH = ("# Broken on purpose: no d.\n# Must lose: t1, t2\n# Must say: rule 1 broken\n"
              "--- a/x\n+++ b/x\n@@ -3,3 +3,2 @@\n c\n-d\n e\n")
 
     def test_apply_and_header(self):
         self.assertEqual(patching.apply(self.ORIGINAL, self.PATCH), "a\nb\nc\ne\nf\ng\n")
         self.assertEqual(patching.must_lose(self.PATCH), ["t1", "t2"])
+        self.assertEqual(patching.must_say(self.PATCH), ["rule 1 broken"])
+        self.assertEqual(patching.must_say("# Must lose: t1\n--- a/x\n"), [])
         self.assertEqual(patching.header(self.PATCH)[0], "Broken on purpose: no d.")
 
     def test_a_moved_hunk_is_found_and_a_changed_one_fails(self):
@@ -213,7 +215,7 @@ class PatchTest(unittest.TestCase):
     def test_the_broken_solutions_still_apply(self):
         here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
         solution = os.path.join(here, "project3", "solution", "fork.cpp")
-        patches = os.path.join(here, "grader", "broken")
+        patches = os.path.join(here, "project3", "broken")
         if not os.path.exists(solution) or not os.path.isdir(patches):
             self.skipTest("staff material (not in the handout)")
         with open(solution) as f:

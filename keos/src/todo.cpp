@@ -16,9 +16,10 @@ void not_implemented(const char* function, const char* file, int line) {
   // function itself, say) there is nothing safe to end but the whole kernel.
   if (abyss::cpu::interrupts_enabled() && Current::task() != nullptr &&
       test::record_todo(function, file, line)) {
-    abyss::log::info("thread %lu (%s): %s is not implemented yet (%s:%d): its test's "
-                     "processes end",
-                     Current::id(), Current::name(), function, file, line);
+    abyss::log::info(
+        "thread %lu (%s): %s is not implemented yet (%s:%d): its test's "
+        "processes end",
+        Current::id(), Current::name(), function, file, line);
     hang_up(&Current::teletype());
     Current::exit(-1);
   }

@@ -121,9 +121,9 @@ KEOS_TEST(cow_fault_classification) {
 
   // A spurious fault: the entry is writable already.
   LazyPager pager;
-  KEOS_ASSERT(pager.mmap(table, Va(0x30000000), kPageSize, kUserRw,
-                         Box<AnonymousLoader>::create().take())
-                  .is_ok());
+  KEOS_ASSERT(
+      pager.mmap(table, Va(0x30000000), kPageSize, kUserRw, Box<AnonymousLoader>::create().take())
+          .is_ok());
   KEOS_ASSERT(pager.handle_page_fault(table, reason(true, false, false)).is_err());
   PageFaultReason first{Va(0x30000010), true, false, false};
   KEOS_ASSERT(pager.handle_page_fault(table, first).is_ok());  // demand paging
@@ -188,10 +188,10 @@ KEOS_TEST(cow_one_fault_per_write) {
   PageTable parent = parent_created.take();
   PageTable child = child_created.take();
   LazyPager parent_pager;
-  KEOS_ASSERT(parent_pager
-                  .mmap(parent, kData, 2 * kPageSize, kUserRw,
-                        Box<AnonymousLoader>::create().take())
-                  .is_ok());
+  KEOS_ASSERT(
+      parent_pager
+          .mmap(parent, kData, 2 * kPageSize, kUserRw, Box<AnonymousLoader>::create().take())
+          .is_ok());
   // Both pages present (a write each: demand paging), then shared by fork's step.
   KEOS_ASSERT_EQ(faults_of_one_write(parent, parent_pager, kData, 1), 1);
   KEOS_ASSERT_EQ(faults_of_one_write(parent, parent_pager, kData + kPageSize, 2), 1);

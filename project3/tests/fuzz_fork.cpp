@@ -3,8 +3,7 @@
 // harness requires exit 0 from every run and no frame missing after every process ended.
 #include <ktest/user_test.hpp>
 
-KEOS_USER_TEST(fuzz_fork, .program = "fuzz", .args = {"fuzz", "99", "3000", "fork"},
-               .exit_code = 0)
+KEOS_USER_TEST(fuzz_fork, .program = "fuzz", .args = {"fuzz", "99", "3000", "fork"}, .exit_code = 0)
 // Seed 5 with 20000 calls killed a process at random ("bad address") while the page-fault
 // handler read CR2 after enabling interrupts: a preemption in between, or a move to
 // another CPU, handed it another fault's address. 3 of 3 runs failed before the fix.

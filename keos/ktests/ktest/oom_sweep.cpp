@@ -32,15 +32,15 @@ bool run_point(const char* mode, fi::Site site, std::uint64_t n, bool& fired) {
     return false;
   }
   if (after != before) {
-    keos::test::fail(__FILE__, __LINE__, "%s: %s allocation %lu failing: %ld frames leaked",
-                     mode, site_name, n, static_cast<long>(before) - static_cast<long>(after));
+    keos::test::fail(__FILE__, __LINE__, "%s: %s allocation %lu failing: %ld frames leaked", mode,
+                     site_name, n, static_cast<long>(before) - static_cast<long>(after));
     return false;
   }
   bool clean = !run.started || run.exit_code == kOk || run.exit_code == kSyscallFailed ||
                run.exit_code == kKilled;
   if (!clean || (!fired && (!run.started || run.exit_code != kOk))) {
-    keos::test::fail(__FILE__, __LINE__, "%s: %s allocation %lu failing%s: %s exit %d: %s",
-                     mode, site_name, n, fired ? "" : " (never reached)",
+    keos::test::fail(__FILE__, __LINE__, "%s: %s allocation %lu failing%s: %s exit %d: %s", mode,
+                     site_name, n, fired ? "" : " (never reached)",
                      run.started ? "" : "not started,", run.exit_code, run.stdout_text);
     return false;
   }
@@ -55,15 +55,15 @@ void oom_sweep(const char* mode, fi::Site site) {
     if (!run_point(mode, site, n, fired)) return;
     if (!fired) {
       abyss::log::info("%s sweep of oom_probe %s: %lu injection points",
-                      site == fi::Site::kFrame ? "frame" : "heap", mode, n - 1);
+                       site == fi::Site::kFrame ? "frame" : "heap", mode, n - 1);
       return;
     }
     // Other processes are unaffected: a normal run right after must work.
     UserRun again;
     run_user_program(UserTestSpec{.program = "oom_probe", .args = {"oom_probe", mode}}, again);
     if (!again.started || again.exit_code != kOk) {
-      keos::test::fail(__FILE__, __LINE__, "%s: the run after allocation %lu failed: exit %d",
-                       mode, n, again.exit_code);
+      keos::test::fail(__FILE__, __LINE__, "%s: the run after allocation %lu failed: exit %d", mode,
+                       n, again.exit_code);
       return;
     }
   }

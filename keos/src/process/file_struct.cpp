@@ -1,6 +1,5 @@
 #include <keos/process/file_struct.hpp>
 
-
 #include <keos/fs/fs.hpp>
 #include <keos/thread/thread.hpp>
 

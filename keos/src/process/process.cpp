@@ -13,9 +13,10 @@ Result<void> Process::page_fault(std::uint64_t error_code, Va address) {
   // instead of letting it spin until its test times out.
   if (address.page_down() == last_fault_.page_down() && error_code == last_error_code_) {
     if (++fault_repeats_ >= kMaxFaultRepeats) {
-      abyss::log::info("process '%s': the fault at 0x%lx (error code 0x%lx) came back %u times "
-                       "although it was reported resolved; ending the process",
-                       Current::name(), address.value(), error_code, fault_repeats_);
+      abyss::log::info(
+          "process '%s': the fault at 0x%lx (error code 0x%lx) came back %u times "
+          "although it was reported resolved; ending the process",
+          Current::name(), address.value(), error_code, fault_repeats_);
       fault_repeats_ = 0;
       return Err(KernelError::kBadAddress);
     }

@@ -18,6 +18,7 @@ Python standard library only.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -193,3 +194,35 @@ def main_run(boot: ktest.Boot, rubric_path: str, verbose: bool) -> int:
     outcome = run_tests(boot, graded_globs(rubric_path), verbose=verbose)
     print_summary(outcome, time.monotonic() - start)
     return 0 if outcome.ok() else 1
+
+
+@dataclass
+class Summary:
+    """What a `make run` summary says (parse_summary)."""
+    tests: int
+    passed: int
+    failed: int
+    todo: int
+    by_function: dict[str, int]
+
+
+_SUMMARY = re.compile(r"^make run: (\d+) tests? in \d+ s(?:, \d+ boots)?: (\d+) passed, "
+                      r"(\d+) failed, (\d+) not implemented yet$")
+_FUNCTION = re.compile(r"^    (\S+)\s+(\d+) tests?$")
+
+
+def parse_summary(text: str) -> Summary | None:
+    """The summary at the end of `make run`'s output (colour codes removed), or None."""
+    plain = re.sub(r"\033\[[0-9;]*m", "", text).splitlines()
+    for i, line in enumerate(plain):
+        m = _SUMMARY.match(line)
+        if m is None:
+            continue
+        by_function = {}
+        for rest in plain[i + 1:]:
+            f = _FUNCTION.match(rest)
+            if f is not None:
+                by_function[f.group(1)] = int(f.group(2))
+        n, passed, failed, todo = (int(g) for g in m.groups())
+        return Summary(n, passed, failed, todo, by_function)
+    return None

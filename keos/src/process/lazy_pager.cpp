@@ -28,7 +28,8 @@ Result<void> LazyPager::handle_page_fault(PageTable& table, const PageFaultReaso
   // A write that found the entry writable already came through a stale read-only TLB
   // entry (another CPU resolved the fault first, or the write right was added in place):
   // the retry succeeds.
-  if (reason.is_write_access && writable && pte.writable()) return Ok();
+  // (The entry first: a copy-on-write fault, the hot case, is decided by that one test.)
+  if (pte.writable() && reason.is_write_access && writable) return Ok();
   // Only fork shares pages: in an address space that never took part in one, no fault on
   // a present page can be copy-on-write. Otherwise project 3 decides, and the handler
   // trusts it: a copy-on-write fault is resolved by a private copy; any other fault on a

@@ -52,10 +52,10 @@ class Process final : public Task {
       : files_(std::move(files)), mm_(std::move(mm)) {}
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
-  // The last page fault and how many times in a row it came back (see page_fault()).
+  // The last page fault (its page | its error code) and how many times in a row it came
+  // back; see page_fault().
   static constexpr unsigned kMaxFaultRepeats = 64;
-  Va last_fault_{0};
-  std::uint64_t last_error_code_ = ~0ull;
+  std::uint64_t last_fault_ = ~0ull;  // matches no fault
   unsigned fault_repeats_ = 0;
 
   // Declared in this order so that the address space is released before the files are

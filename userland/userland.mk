@@ -5,7 +5,9 @@
 # hand (see docs/userland.md) are built exactly like these.
 
 USER_CC := userland/keos-cc
-USER_CFLAGS := -O2 -g -MMD -MP
+# keos-cc holds the flags of KeOS's user build, where warnings are not errors; the tree's
+# own library and programs are held to more.
+USER_CFLAGS := -O2 -g -Wextra -Werror -MMD -MP
 USER_LIB_SRCS := $(filter-out userland/lib/crt0.c,$(wildcard userland/lib/*.c))
 USER_LIB_OBJS := $(patsubst userland/lib/%.c,$(BUILD)/userland/lib/%.o,$(USER_LIB_SRCS))
 USER_LIB := $(BUILD)/userland/lib/libc.a

@@ -6,8 +6,9 @@
 
 USER_CC := userland/keos-cc
 # keos-cc holds the flags of KeOS's user build, where warnings are not errors; the tree's
-# own library and programs are held to more.
-USER_CFLAGS := -O2 -g -Wextra -Werror -MMD -MP
+# own library and programs are held to more. -MD, not -MMD: the library's headers are
+# system headers (-isystem), which -MMD leaves out of the dependencies.
+USER_CFLAGS := -O2 -g -Wextra -Werror -MD -MP
 USER_LIB_SRCS := $(filter-out userland/lib/crt0.c,$(wildcard userland/lib/*.c))
 USER_LIB_OBJS := $(patsubst userland/lib/%.c,$(BUILD)/userland/lib/%.o,$(USER_LIB_SRCS))
 USER_LIB := $(BUILD)/userland/lib/libc.a

@@ -39,3 +39,4 @@ userland: $(USER_PROGS)
 -include $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d) $(USER_PROGS:=.d)
 
 include userland/hostile/hostile.mk
+include userland/compat/compat.mk

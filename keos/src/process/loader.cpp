@@ -35,8 +35,8 @@ KernelError load_error(KernelError error) {
   return error == KernelError::kNoMemory ? KernelError::kNoMemory : KernelError::kNoExec;
 }
 
-// Maps the segment `s`, whose first page starts at `start` and holds `lead` bytes before
-// the segment's own, and loads every page holding file bytes now, the last one
+// Maps the segment `s` from the start of its first page (whose bytes before the segment's
+// own come from the file too) and loads every page holding file bytes now, the last one
 // zero-filled past them. The mapping's loader supplies the other pages on demand.
 Result<void> map_segment(MmStruct<LazyPager>& mm, fs::File& file, const ElfSegment& s) {
   Va start = s.vaddr.page_down();

@@ -15,6 +15,9 @@ reference solution of project 3 and the student's skeleton:
                        "not implemented" (todo), every regression test passed, score 0;
                        no staff-only file in it
   bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
+  compat/*             the KeOS compatibility suite (grader/compat.py): kelibc's headers,
+                       and course-style programs (on the solution; forking ones skipped
+                       where there is none); with TESTS, only if TESTS names "compat"
   broken-NAME/*        each deliberately broken solution (project3/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
@@ -45,6 +48,7 @@ from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_grading  # noqa: E402
+import compat  # noqa: E402
 import grade  # noqa: E402
 import ktest  # noqa: E402
 import report  # noqa: E402
@@ -241,6 +245,8 @@ def main() -> int:
         tally.count("grader", pp, pf, out)
 
     run_kernel_tests(args, tally)
+    if not args.tests or "compat" in args.tests:
+        compat.check(args, tally)
     if args.solution_iso and args.rubric:
         check_grading.grade_solution(args, tally)
         if args.tests:

@@ -5,7 +5,8 @@ with archives that are corrupt in the ways keos/tests/archive_test.cpp tests one
 a time, and requires the boot to stop with a panic that names the archive and the defect,
 never a crash or a hang. Two archives are tried:
   - the extra-programs archive (fw_cfg opt/keos/extra.tar, as `make run EXTRA_PROGS=`
-    passes it): cheap, one boot per case; a well-formed one must run its program;
+    passes it): cheap, one boot per case; a well-formed one must run its program, also
+    when the program has the name of a built-in one (the user's wins, with a warning);
   - the root file system itself (GRUB module "rootfs"), in an ISO rebuilt by grub-mkrescue
     with a corrupt rootfs.tar: one case, the checksum.
 """
@@ -109,6 +110,19 @@ class BootArchiveTest(unittest.TestCase):
         result = self.run_program(GOOD, "good")
         self.assertIsNone(result.panic, "\n".join(result.lines[-20:]))
         self.assertEqual(exit_code(result), 7, "\n".join(result.lines[-20:]))
+
+    def test_extra_program_replaces_the_built_in_of_its_name(self):
+        # tiny_elf of the root file system exits with 7; the user's tiny_elf with 9.
+        exit7 = mkhostile.EXIT7
+        own = TINY.replace(exit7, exit7.replace(b"\xbf\x07", b"\xbf\x09"))
+        self.assertNotEqual(own, TINY)
+        tmp = os.path.join(self.tmp, "replace")
+        os.makedirs(tmp)
+        result = boot(ISO, {"run": b"tiny_elf\n", "extra.tar": ustar({"tiny_elf": own})}, tmp)
+        tail = "\n".join(result.lines[-20:])
+        self.assertEqual(exit_code(result), 9, tail)
+        self.assertTrue(any("fs: tiny_elf from the added archive replaces the file already "
+                            "there" in line for line in result.lines), tail)
 
     def test_bad_extra_archives_stop_the_boot_with_the_reason(self):
         with ThreadPoolExecutor(max_workers=2) as pool:

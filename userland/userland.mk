@@ -8,7 +8,10 @@
 # hand (see docs/userland.md) are built exactly like these.
 
 USER_CC := userland/keos-cc
-USER_CFLAGS := -O2 -g -MMD -MP
+# keos-cc holds the flags of KeOS's user build, where warnings are not errors; the tree's
+# own library and programs are held to more. -MD, not -MMD: the library's headers are
+# system headers (-isystem), which -MMD leaves out of the dependencies.
+USER_CFLAGS := -O2 -g -Wextra -Werror -MD -MP
 USER_LIB_SRCS := $(filter-out userland/lib/crt0.c,$(wildcard userland/lib/*.c))
 USER_LIB_OBJS := $(patsubst userland/lib/%.c,$(BUILD)/userland/lib/%.o,$(USER_LIB_SRCS))
 USER_LIB := $(BUILD)/userland/lib/libc.a
@@ -44,3 +47,4 @@ $(eval $(call user_programs,userland/tests))
 -include $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d)
 
 include userland/hostile/hostile.mk
+include userland/compat/compat.mk

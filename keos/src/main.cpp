@@ -76,7 +76,9 @@ void mount_file_systems() {
   }
   std::size_t size;
   if (std::uint8_t* extra = read_fw_cfg_file("opt/keos/extra.tar", &size)) {
-    keos::Result<void> added = keos::fs::add_archive(extra, size, &defect);
+    // The user's own programs win over the built-in ones of the same name.
+    keos::Result<void> added =
+        keos::fs::add_archive(extra, size, &defect, keos::fs::OnClash::kReplace);
     if (added.is_err()) refuse_archive("extra programs (EXTRA_PROGS)", added.error(), defect);
   }
 }

@@ -152,3 +152,29 @@ TEST_CASE("elf: says how many bytes the program headers need") {
   CHECK(needed == 64 + 10 * 56);
   CHECK(parse_elf(f.data(), needed, f.size()).is_ok());
 }
+
+TEST_CASE("elf: program headers anywhere in the file, read apart from the header") {
+  // The table moved 0x2000 bytes into a file of 0x3000: the loader reads the first 64
+  // bytes and the table on their own, so nothing past the header need be in `header`.
+  auto f = elf({Phdr{}, Phdr{.flags = 6, .vaddr = 0x402000}});
+  std::vector<std::uint8_t> table(f.begin() + 64, f.begin() + 64 + 2 * 56);
+  std::memset(&f[64], 0, table.size());
+  std::uint64_t table_at = 0x2000;
+  std::memcpy(&f[32], &table_at, 8);
+  std::memcpy(&f[table_at], table.data(), table.size());
+
+  Result<ElfHeaderTable> where = locate_program_headers(f.data(), 64, f.size());
+  REQUIRE(where.is_ok());
+  CHECK(where.value().offset == 0x2000);
+  CHECK(where.value().size == 2 * 56);
+  Result<ElfImage> image = parse_elf(f.data(), 64, &f[table_at], f.size());
+  REQUIRE(image.is_ok());
+  CHECK(image.value().segment_count == 2);
+  CHECK(image.value().segments[1].vaddr.value() == 0x402000);
+  // A table that would end past the end of the file is refused before anything is read.
+  table_at = f.size() - 56;
+  std::memcpy(&f[32], &table_at, 8);
+  CHECK(locate_program_headers(f.data(), 64, f.size()).is_err());
+  // So is a header too short to hold e_phoff and e_phnum.
+  CHECK(locate_program_headers(f.data(), 40, f.size()).is_err());
+}

@@ -231,6 +231,16 @@ int dprintf(int fd, const char *fmt, ...) {
   return n;
 }
 
+int vhprintf(int fd, const char *fmt, va_list ap) { return vdprintf(fd, fmt, ap); }
+
+int hprintf(int fd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vdprintf(fd, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
 int vprintf(const char *fmt, va_list ap) { return vdprintf(STDOUT_FILENO, fmt, ap); }
 
 int printf(const char *fmt, ...) {
@@ -260,4 +270,40 @@ int puts(const char *s) {
     write(STDOUT_FILENO, "\n", 1);
   }
   return 0;
+}
+
+void hex_dump(uintptr_t ofs, const void *buf, size_t size, bool ascii) {
+  enum { kPerLine = 16 };
+  const unsigned char *bytes = buf;
+  // Lines are aligned to kPerLine in the numbering that starts at `ofs`: the first line may
+  // begin with blanks before the buffer's first byte, the last end with blanks after it.
+  size_t skip = ofs % kPerLine;
+  while (size > 0) {
+    size_t n = size < kPerLine - skip ? size : kPerLine - skip;
+    char line[128];
+    size_t len = (size_t)snprintf(line, sizeof line, "%016llx  ",
+                                  (unsigned long long)(ofs - skip));
+    for (size_t i = 0; i < kPerLine; i++) {
+      char sep = i == kPerLine / 2 - 1 ? '-' : ' ';
+      if (i < skip || i >= skip + n) {
+        len += (size_t)snprintf(line + len, sizeof line - len, "  %c", sep);
+      } else {
+        len += (size_t)snprintf(line + len, sizeof line - len, "%02x%c", bytes[i - skip], sep);
+      }
+    }
+    if (ascii) {
+      line[len++] = '|';
+      for (size_t i = 0; i < kPerLine; i++) {
+        unsigned char c = i < skip || i >= skip + n ? ' ' : bytes[i - skip];
+        line[len++] = c >= 32 && c < 127 ? (char)c : '.';
+      }
+      line[len++] = '|';
+    }
+    line[len++] = '\n';
+    write(STDOUT_FILENO, line, len);
+    ofs += n;
+    bytes += n;
+    size -= n;
+    skip = 0;
+  }
 }

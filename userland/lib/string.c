@@ -125,3 +125,39 @@ char *strstr(const char *haystack, const char *needle) {
   }
   return n ? NULL : (char *)haystack;
 }
+
+size_t strlcat(char *dst, const char *src, size_t size) {
+  size_t used = strnlen(dst, size);
+  if (used == size) return size + strlen(src);  // no terminator within size: nothing fits
+  return used + strlcpy(dst + used, src, size - used);
+}
+
+size_t strspn(const char *s, const char *accept) {
+  size_t n = 0;
+  while (s[n] && strchr(accept, s[n])) n++;
+  return n;
+}
+
+size_t strcspn(const char *s, const char *reject) {
+  size_t n = 0;
+  while (s[n] && !strchr(reject, s[n])) n++;
+  return n;
+}
+
+char *strpbrk(const char *s, const char *accept) {
+  s += strcspn(s, accept);
+  return *s ? (char *)s : NULL;
+}
+
+char *strtok_r(char *s, const char *delim, char **save_ptr) {
+  if (s == NULL) s = *save_ptr;
+  s += strspn(s, delim);
+  if (*s == '\0') {
+    *save_ptr = s;
+    return NULL;
+  }
+  char *end = s + strcspn(s, delim);
+  if (*end) *end++ = '\0';
+  *save_ptr = end;
+  return s;
+}

@@ -22,7 +22,7 @@ static void anonymous_code(void) {
   uint8_t *code = mmap((void *)BASE, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_ANONYMOUS_FD, 0);
   EXPECT("mmap rwx", (long)code, (long)BASE);
   memcpy(code, mov_eax_1_ret, sizeof mov_eax_1_ret);
-  EXPECT("the entry is executable", (long)(((unsigned long)get_phys(code, 1) & PTE_XD) != 0), 0);
+  EXPECT("the entry is executable", (long)(((unsigned long)test_get_phys(code, 1) & PTE_XD) != 0), 0);
   int_fn fn = (int_fn)(uintptr_t)code;
   EXPECT("mov eax,1; ret in an rwx page", fn(), 1);
   code[1] = 42;  // mov eax, 42

@@ -29,7 +29,7 @@ static uint8_t touch(const void *p) { return *(const volatile uint8_t *)p; }
 
 // Checks the entry of `p`'s page: present, user, RW as `writable`, XD as `no_exec`.
 static void expect_pte(const char *what, const void *p, int writable, int no_exec) {
-  long raw = get_phys(p, 1);
+  long raw = test_get_phys(p, 1);
   EXPECT_TRUE(what, !IS_ERR(raw));
   unsigned long pte = (unsigned long)raw;
   if ((pte & PTE_P) == 0 || (pte & PTE_US) == 0 || !!(pte & PTE_RW) != writable ||
@@ -43,27 +43,27 @@ static void faults_in_one_page_at_a_time(void) {
   char *p = map_anon(BASE, 4 * PAGE, PROT_READ | PROT_WRITE);
   EXPECT("mmap of 4 pages", (long)p, (long)BASE);
   for (int i = 0; i < 4; ++i) {
-    EXPECT("get_phys before the first touch", get_phys(p + i * PAGE, 0), -EINVAL);
-    EXPECT("raw PTE before the first touch", get_phys(p + i * PAGE + 8, 1), -EINVAL);
+    EXPECT("get_phys before the first touch", test_get_phys(p + i * PAGE, 0), -EINVAL);
+    EXPECT("raw PTE before the first touch", test_get_phys(p + i * PAGE + 8, 1), -EINVAL);
   }
   printf("mm_lazy: mmap allocated nothing\n");
 
   EXPECT("a fresh page reads zero", touch(p), 0);
-  long pa = get_phys(p, 0);
+  long pa = test_get_phys(p, 0);
   EXPECT_TRUE("get_phys after a read is an address", !IS_ERR(pa) && pa > 0);
   EXPECT("get_phys of a page is page aligned", pa & 0xfff, 0);
-  EXPECT("get_phys keeps the offset", get_phys(p + 0x123, 0), pa | 0x123);
-  EXPECT("the raw PTE holds the same frame", (long)((unsigned long)get_phys(p, 1) & PTE_ADDR), pa);
+  EXPECT("get_phys keeps the offset", test_get_phys(p + 0x123, 0), pa | 0x123);
+  EXPECT("the raw PTE holds the same frame", (long)((unsigned long)test_get_phys(p, 1) & PTE_ADDR), pa);
   expect_pte("a read fault maps a writable mapping writable", p, 1, 1);
   for (int i = 1; i < 4; ++i) {
-    EXPECT("neighbours stay unmapped", get_phys(p + i * PAGE, 0), -EINVAL);
+    EXPECT("neighbours stay unmapped", test_get_phys(p + i * PAGE, 0), -EINVAL);
   }
   p[2 * PAGE + 5] = 9;  // a write fault on page 2
-  long pa2 = get_phys(p + 2 * PAGE, 0);
+  long pa2 = test_get_phys(p + 2 * PAGE, 0);
   EXPECT_TRUE("page 2 is present after a write", !IS_ERR(pa2));
   EXPECT_TRUE("pages 0 and 2 have different frames", pa2 != pa);
-  EXPECT("page 1 is still unmapped", get_phys(p + PAGE, 0), -EINVAL);
-  EXPECT("page 3 is still unmapped", get_phys(p + 3 * PAGE, 0), -EINVAL);
+  EXPECT("page 1 is still unmapped", test_get_phys(p + PAGE, 0), -EINVAL);
+  EXPECT("page 3 is still unmapped", test_get_phys(p + 3 * PAGE, 0), -EINVAL);
   printf("mm_lazy: pages are faulted in one at a time\n");
 }
 
@@ -72,7 +72,7 @@ static void kernel_copy_faults_in(void) {
   int fd = open("hello", O_RDONLY);
   EXPECT_TRUE("open hello", fd >= 3);
   EXPECT("read() into a page not loaded yet", read(fd, buf, 32), 32);
-  EXPECT_TRUE("the page is present after the kernel wrote to it", !IS_ERR(get_phys(buf, 0)));
+  EXPECT_TRUE("the page is present after the kernel wrote to it", !IS_ERR(test_get_phys(buf, 0)));
   EXPECT("the bytes arrived", memcmp(buf, "Welcome to KeOS Project!\n\nEven t", 32), 0);
   close(fd);
   printf("mm_lazy: a kernel copy into an untouched page faults it in\n");
@@ -116,7 +116,7 @@ static void program_segments(void) {
 // The stack is a lazy 64 KiB mapping too: its bottom page is not there until touched.
 static void stack_bottom(void) {
   volatile long *bottom = (volatile long *)0x47470000ul;
-  EXPECT("the stack's bottom page before a touch", get_phys((const void *)bottom, 0), -EINVAL);
+  EXPECT("the stack's bottom page before a touch", test_get_phys((const void *)bottom, 0), -EINVAL);
   *bottom = 77;
   EXPECT("the stack's bottom page is usable", *bottom, 77);
   expect_pte("the stack's bottom page", (const void *)bottom, 1, 1);
@@ -132,17 +132,17 @@ static void bigger_than_memory(void) {
   for (size_t off = 0; off < len; off += 512ul << 20) {
     EXPECT("a touched page of 4 GiB", p[off + 17], (long)(uint8_t)(off >> 29));
   }
-  EXPECT("an untouched page of 4 GiB", get_phys((const void *)(p + len - PAGE), 0), -EINVAL);
+  EXPECT("an untouched page of 4 GiB", test_get_phys((const void *)(p + len - PAGE), 0), -EINVAL);
   EXPECT("munmap of 4 GiB", munmap((void *)p), 0);
   printf("mm_lazy: a 4 GiB mapping costs only the pages touched\n");
 }
 
 static void no_entry_outside_user_space(void) {
-  EXPECT("get_phys of page 0", get_phys((const void *)0, 0), -EINVAL);
-  EXPECT("get_phys of a kernel address", get_phys((const void *)0xffffff0000100000ul, 0), -EINVAL);
-  EXPECT("raw PTE of a kernel address", get_phys((const void *)0xffffff0000100000ul, 1), -EINVAL);
+  EXPECT("get_phys of page 0", test_get_phys((const void *)0, 0), -EINVAL);
+  EXPECT("get_phys of a kernel address", test_get_phys((const void *)0xffffff0000100000ul, 0), -EINVAL);
+  EXPECT("raw PTE of a kernel address", test_get_phys((const void *)0xffffff0000100000ul, 1), -EINVAL);
   EXPECT("get_phys of a non-canonical address",
-         get_phys((const void *)0x0000800000000000ul, 0), -EINVAL);
+         test_get_phys((const void *)0x0000800000000000ul, 0), -EINVAL);
   printf("mm_lazy: no entry outside the program's pages\n");
 }
 

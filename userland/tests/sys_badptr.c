@@ -56,8 +56,8 @@ static void sweep_all(uintptr_t p) {
   expect_error("pipe", p, pipe((int *)p));
   expect_error("open", p, open((const char *)p, O_RDONLY));
   expect_error("munmap", p, munmap((void *)p));
-  expect_error("get_phys(0)", p, get_phys((const void *)p, 0));
-  expect_error("get_phys(1)", p, get_phys((const void *)p, 1));
+  expect_error("get_phys(0)", p, test_get_phys((const void *)p, 0));
+  expect_error("get_phys(1)", p, test_get_phys((const void *)p, 1));
   // As an mmap address: not user space, or not page aligned, or overlapping.
   uintptr_t unaligned = (p & ~(PAGE - 1)) + 1;
   expect_error("mmap(unaligned)", unaligned, (long)mmap((void *)unaligned, PAGE, PROT_READ, -1, 0));

@@ -5,7 +5,7 @@
 // no XD bit; W: RW; every page user-accessible). Then the named parts: text R-X,
 // read-only data R-- NX, data and bss RW- NX; nothing at page 0 or 0x400000; the stack is
 // exactly [0x47470000, 0x47480000), read-write, NX. Page-table bits come from
-// get_phys(va, 1), read after the page is touched.
+// test_get_phys(va, 1), read after the page is touched.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,14 +28,14 @@ static char bss_large[5 * 4096];  // .bss over several pages
 
 // The PTE of the page holding `p`: present and user-accessible, with `rw` and `xd` as given.
 static void expect_pte(const void *p, int rw, int xd, const char *what) {
-  unsigned long pte = (unsigned long)get_phys(p, 1);
+  unsigned long pte = (unsigned long)test_get_phys(p, 1);
   if (IS_ERR((long)pte) || !(pte & PTE_PRESENT) || !(pte & PTE_USER) || !!(pte & PTE_RW) != rw ||
       !!(pte & PTE_XD) != xd) {
     printf("FAIL %s at %p: PTE %#lx, expected RW=%d XD=%d\n", what, p, pte, rw, xd);
     exit(1);
   }
   // Mode 0: the physical address keeps the offset within the page.
-  long pa = get_phys(p, 0);
+  long pa = test_get_phys(p, 0);
   CHECK(pa > 0);
   CHECK_EQ(pa & 0xfff, (uintptr_t)p & 0xfff);
   CHECK_EQ((unsigned long)pa & ~0xffful & 0x000ffffffffff000ul, pte & 0x000ffffffffff000ul);
@@ -115,8 +115,8 @@ int main(int argc, char **argv) {
   expect_pte(&bss_large[sizeof bss_large - 1], 1, 1, "bss");
 
   // Nothing at page 0 or at 0x400000.
-  CHECK_ERR(get_phys((void *)0, 0), EINVAL);
-  CHECK_ERR(get_phys((void *)0x400000, 0), EINVAL);
+  CHECK_ERR(test_get_phys((void *)0, 0), EINVAL);
+  CHECK_ERR(test_get_phys((void *)0x400000, 0), EINVAL);
   CHECK_ERR(write(1, (void *)0x400000, 1), EFAULT);
   CHECK_ERR(write(1, (void *)0x400fff, 1), EFAULT);
 
@@ -136,8 +136,8 @@ int main(int argc, char **argv) {
   CHECK_ERR(write(1, (const void *)(STACK_BOTTOM - 1), 2), EFAULT);
   CHECK_ERR(write(1, (const void *)STACK_TOP, 1), EFAULT);
   CHECK_ERR(write(1, (const void *)(STACK_TOP - 1), 2), EFAULT);
-  CHECK_ERR(get_phys((const void *)(STACK_BOTTOM - 4096), 0), EINVAL);
-  CHECK_ERR(get_phys((const void *)STACK_TOP, 0), EINVAL);
+  CHECK_ERR(test_get_phys((const void *)(STACK_BOTTOM - 4096), 0), EINVAL);
+  CHECK_ERR(test_get_phys((const void *)STACK_TOP, 0), EINVAL);
 
   // User code runs with interrupts enabled and the direction flag clear.
   unsigned long flags;

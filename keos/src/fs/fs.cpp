@@ -3,6 +3,7 @@
 #include <new>
 
 #include <abyss/boot.hpp>
+#include <abyss/console.hpp>
 #include <abyss/string.hpp>
 #include <keos/addressing.hpp>
 #include <keos/fs/archive.hpp>
@@ -31,26 +32,37 @@ std::size_t File::write_at(std::size_t offset, const void* src, std::size_t len)
   return n;
 }
 
-Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect) {
+Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect,
+                         OnClash on_clash) {
   Archive archive = TRY(Archive::parse(data, size, defect));
-  std::size_t total = g_count + archive.count();
-  auto* files = new (std::nothrow) File[total == 0 ? 1 : total];
+  std::size_t capacity = g_count + archive.count();
+  auto* files = new (std::nothrow) File[capacity == 0 ? 1 : capacity];
   if (files == nullptr) return Err(KernelError::kNoMemory);
   for (std::size_t i = 0; i < g_count; ++i) {
     memcpy(files[i].name_, g_files[i].name_, sizeof files[i].name_);
     files[i].data_ = g_files[i].data_;
     files[i].size_ = g_files[i].size_;
   }
+  std::size_t count = g_count;
   for (std::size_t i = 0; i < archive.count(); ++i) {
     const ArchiveEntry& e = archive.entry(i);
-    File& f = files[g_count + i];
-    memcpy(f.name_, e.name, sizeof f.name_);
-    f.data_ = data + e.offset;
-    f.size_ = e.size;
+    File* f = nullptr;
+    if (on_clash == OnClash::kReplace) {
+      for (std::size_t k = 0; k < g_count && f == nullptr; ++k) {
+        if (strcmp(files[k].name_, e.name) == 0) f = &files[k];
+      }
+      if (f != nullptr) {
+        abyss::log::warning("fs: %s from the added archive replaces the file already there", e.name);
+      }
+    }
+    if (f == nullptr) f = &files[count++];  // new, or kept second (open() finds the first)
+    memcpy(f->name_, e.name, sizeof f->name_);
+    f->data_ = data + e.offset;
+    f->size_ = e.size;
   }
   delete[] g_files;  // only at boot, before any file is opened
   g_files = files;
-  g_count = total;
+  g_count = count;
   return Ok();
 }
 

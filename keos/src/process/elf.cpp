@@ -28,8 +28,8 @@ std::uint64_t last_page(const ElfSegment& s) {
 
 }  // namespace
 
-Result<ElfImage> parse_elf(const std::uint8_t* data, std::size_t len, std::uint64_t file_size,
-                           std::size_t* needed) {
+Result<ElfHeaderTable> locate_program_headers(const std::uint8_t* data, std::size_t len,
+                                              std::uint64_t file_size) {
   if (len < kElfHeaderSize || file_size < len) return bad();
   if (memcmp(data, "\x7f" "ELF", 4) != 0 || data[4] != 2 /* 64-bit */ ||
       data[5] != 1 /* little endian */ || data[6] != 1 /* version */) {
@@ -39,22 +39,33 @@ Result<ElfImage> parse_elf(const std::uint8_t* data, std::size_t len, std::uint6
       read<std::uint16_t>(data + 18) != kMachineX86_64 || read<std::uint32_t>(data + 20) != 1) {
     return bad();
   }
-  std::uint64_t entry = read<std::uint64_t>(data + 24);
   std::uint64_t phoff = read<std::uint64_t>(data + 32);
   std::uint16_t phentsize = read<std::uint16_t>(data + 54);
   std::uint16_t phnum = read<std::uint16_t>(data + 56);
   if (phentsize != kPhdrSize || phnum == 0 || phnum > kMaxPhdrs) return bad();
   std::uint64_t table_end = phoff + static_cast<std::uint64_t>(phnum) * kPhdrSize;
   if (phoff > file_size || table_end > file_size || table_end < phoff) return bad();
-  if (table_end > len) {
-    if (needed != nullptr) *needed = static_cast<std::size_t>(table_end);
+  return ElfHeaderTable{phoff, static_cast<std::size_t>(phnum) * kPhdrSize};
+}
+
+Result<ElfImage> parse_elf(const std::uint8_t* data, std::size_t len, std::uint64_t file_size,
+                           std::size_t* needed) {
+  ElfHeaderTable table = TRY(locate_program_headers(data, len, file_size));
+  if (table.offset + table.size > len) {
+    if (needed != nullptr) *needed = static_cast<std::size_t>(table.offset + table.size);
     return bad();
   }
+  return parse_elf(data, len, data + table.offset, file_size);
+}
 
+Result<ElfImage> parse_elf(const std::uint8_t* header, std::size_t len,
+                           const std::uint8_t* table, std::uint64_t file_size) {
+  ElfHeaderTable where = TRY(locate_program_headers(header, len, file_size));
+  std::uint64_t entry = read<std::uint64_t>(header + 24);
   ElfImage image{};
   image.entry = Va(entry);
-  for (std::uint16_t i = 0; i < phnum; ++i) {
-    const std::uint8_t* ph = data + phoff + i * kPhdrSize;
+  for (std::size_t i = 0; i < where.size / kPhdrSize; ++i) {
+    const std::uint8_t* ph = table + i * kPhdrSize;
     if (read<std::uint32_t>(ph) != kPtLoad) continue;
     std::uint32_t flags = read<std::uint32_t>(ph + 4);
     ElfSegment s;

@@ -23,7 +23,7 @@ int main(void) {
   }
   for (int i = 0; i < PAGES; i++) {
     region[i * PAGE] = (char)(i + 1);
-    frame[i] = (unsigned long)get_phys(region + i * PAGE, 0);
+    frame[i] = (unsigned long)syscall2(SYS_GETPHYS, region + i * PAGE, 0);
   }
   long pid = fork();
   if (pid == 0) exit(0);
@@ -34,7 +34,7 @@ int main(void) {
   }
   for (int i = 0; i < PAGES; i++) {
     char *page = region + i * PAGE;
-    if (!((unsigned long)get_phys(page, 1) & PTE_RW)) {
+    if (!((unsigned long)syscall2(SYS_GETPHYS, page, 1) & PTE_RW)) {
       printf("fork_nomem: page %d lost its write right in the failed fork\n", i);
       return 5;
     }
@@ -43,7 +43,7 @@ int main(void) {
       return 6;
     }
     *page = (char)(100 + i);
-    if ((unsigned long)get_phys(page, 0) != frame[i]) {
+    if ((unsigned long)syscall2(SYS_GETPHYS, page, 0) != frame[i]) {
       printf("fork_nomem: page %d moved to another frame\n", i);
       return 7;
     }

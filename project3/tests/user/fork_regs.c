@@ -11,7 +11,9 @@ struct snapshot {
   long ret;
 };
 
-static void fork_marked(struct snapshot *s) {
+// User programs are built with -mno-sse (as KeOS builds them); this one function names an
+// SSE register, so it alone is compiled for a target that has them.
+__attribute__((target("sse2"))) static void fork_marked(struct snapshot *s) {
   register long rax __asm__("rax") = SYS_FORK;
   register unsigned long rdi __asm__("rdi") = 0xd1d1d1d1d1d1d1d1ul;
   register unsigned long rsi __asm__("rsi") = 0x5151515151515151ul;

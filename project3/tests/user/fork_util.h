@@ -31,12 +31,13 @@ static inline long drain_until_closed(int fd) {
   return total;
 }
 
-// The physical address behind `va`, and its page-table entry (get_phys modes 0 and 1).
+// The physical address behind `va`, and its page-table entry (modes 0 and 1 of the
+// get_phys system call, which the user library leaves to programs to wrap).
 static inline unsigned long phys_of(const void *va) {
-  return (unsigned long)get_phys((void *)va, 0);
+  return (unsigned long)syscall2(SYS_GETPHYS, va, 0);
 }
 static inline unsigned long pte_of(const void *va) {
-  return (unsigned long)get_phys((void *)va, 1);
+  return (unsigned long)syscall2(SYS_GETPHYS, va, 1);
 }
 
 // The frame behind `va`, without the offset bits.

@@ -1,6 +1,9 @@
-// fcntl.h: the flags of open() and the origins of seek().
+// fcntl.h: the flags of open() and the origins of seek(). Brings in stdint.h, as KeOS's
+// does.
 #ifndef KEOS_FCNTL_H
 #define KEOS_FCNTL_H
+
+#include <stdint.h>
 
 #define O_RDONLY 0
 #define O_WRONLY 1

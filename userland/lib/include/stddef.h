@@ -1,6 +1,9 @@
-// stddef.h: the basic types of the user C library (freestanding; no host headers).
+// stddef.h: the basic types of the user C library (freestanding; no host headers). Brings
+// in stdint.h, as KeOS's does.
 #ifndef KEOS_STDDEF_H
 #define KEOS_STDDEF_H
+
+#include <stdint.h>
 
 typedef unsigned long size_t;
 typedef long ssize_t;

@@ -16,6 +16,15 @@ unsigned long strtoul(const char *s, char **end, int base);
 int abs(int x);
 long labs(long x);
 
+// Sorts the `count` elements of `size` bytes at `base` in the order of `compare` (negative,
+// zero or positive as its first argument is less than, equal to or greater than its
+// second). Not stable.
+void qsort(void *base, size_t count, size_t size, int (*compare)(const void *, const void *));
+// The element equal to `key` in the sorted array of `count` elements of `size` bytes at
+// `base` (compare(key, element) as for qsort), or NULL.
+void *bsearch(const void *key, const void *base, size_t count, size_t size,
+              int (*compare)(const void *, const void *));
+
 __attribute__((noreturn)) void exit(int status);
 ssize_t getrandom(void *buf, size_t len, unsigned int flags);
 

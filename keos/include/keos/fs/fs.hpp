@@ -17,6 +17,12 @@
 
 namespace keos::fs {
 
+/// What add_archive() does with a file whose name the file system already has.
+enum class OnClash {
+  kKeepFirst,  ///< the file already there stays; the archive's is ignored
+  kReplace,    ///< the archive's file takes the name over (a warning says so)
+};
+
 /// One file of the root file system. Files are never destroyed; pointers to them stay
 /// valid for the whole boot. Safe to use from any CPU.
 class File {
@@ -33,7 +39,8 @@ class File {
   std::size_t write_at(std::size_t offset, const void* src, std::size_t len);
 
  private:
-  friend Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect);
+  friend Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect,
+                                  OnClash on_clash);
   char name_[101] = {};
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
@@ -45,8 +52,11 @@ class File {
 /// where), kNoMemory.
 Result<void> mount_root(ArchiveDefect* defect = nullptr);
 /// Adds the files of another ustar archive (kept in memory from now on) to the file
-/// system; a name that already exists keeps its first file. Errors as mount_root.
-Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect = nullptr);
+/// system; a name that already exists keeps its first file, or with OnClash::kReplace
+/// (`make run EXTRA_PROGS=`: the user's own programs) gets the archive's, with a console
+/// warning naming it. Only at boot, before any file is opened. Errors as mount_root.
+Result<void> add_archive(std::uint8_t* data, std::size_t size, ArchiveDefect* defect = nullptr,
+                         OnClash on_clash = OnClash::kKeepFirst);
 /// The file called `name`; kNoSuchEntry if there is none.
 Result<File*> open(const char* name);
 /// How many files there are.

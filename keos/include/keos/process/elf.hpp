@@ -36,14 +36,31 @@ struct ElfImage {
   std::size_t segment_count;          ///< valid entries of `segments`
 };
 
-/// The size of the ELF header, and the most bytes parse_elf() needs at the start of a file
-/// to see every program header (it says how many with `needed`).
+/// The size of the ELF header.
 inline constexpr std::size_t kElfHeaderSize = 64;
 
-/// Validates the executable whose first `len` bytes are `data` (the whole file is
-/// `file_size` bytes long) and describes its segments. If `len` is too short to hold the
-/// program headers, fails with kNoExec and sets `needed` (when given) to the length that
-/// would do.
+/// Where the program-header table of a file lies: `size` bytes (at most 64 headers of 56
+/// bytes) at byte `offset`, which may be anywhere inside the file.
+struct ElfHeaderTable {
+  std::uint64_t offset;  ///< e_phoff
+  std::size_t size;      ///< e_phnum * e_phentsize
+};
+
+/// Validates the ELF header among the first `len` bytes of a file of `file_size` bytes
+/// (`header`; at least kElfHeaderSize of them are needed) and says where its program
+/// headers are; kNoExec if the header is bad or the table does not lie inside the file.
+Result<ElfHeaderTable> locate_program_headers(const std::uint8_t* header, std::size_t len,
+                                              std::uint64_t file_size);
+
+/// Validates the executable of `file_size` bytes whose first `len` bytes are `header` and
+/// whose program-header table (locate_program_headers() says where) is `table`, and
+/// describes its segments.
+Result<ElfImage> parse_elf(const std::uint8_t* header, std::size_t len,
+                           const std::uint8_t* table, std::uint64_t file_size);
+
+/// The same for a file whose first `len` bytes, `data`, hold its program headers too. If
+/// `len` is too short to hold them, fails with kNoExec and sets `needed` (when given) to the
+/// length that would do.
 Result<ElfImage> parse_elf(const std::uint8_t* data, std::size_t len, std::uint64_t file_size,
                            std::size_t* needed = nullptr);
 

@@ -19,6 +19,11 @@ reference solution of project 3 and the student's skeleton:
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
                        default timeout only: the long stress tests would just time out)
+  cheat-NAME/*         crafted submissions (grader/cheating.py: the solution included by a
+                       relative or an absolute path, a console print, inline assembly, a
+                       smuggled .incbin, a global constructor) are refused with their reason
+  warning-not-zero/*   the solution plus an unused variable scores full marks and the
+                       warning is shown
 
 With TESTS (a selection) the handout and broken solutions are skipped; the selected
 rubric tests are graded on the solution (must pass) and on the skeleton (must be todo or,
@@ -248,6 +253,7 @@ def main() -> int:
         else:
             check_grading.check_handout(args, tally)
             check_grading.check_broken(args, tally)
+            check_grading.check_cheating(args, tally)
             check_grading.check_bench_smoke(args, tally)
 
     with open(args.junit, "w") as f:

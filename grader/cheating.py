@@ -66,6 +66,8 @@ def crafted(solution: str, solution_path: str) -> list[Crafted]:
                                 f'{absolute}\\"\\n#")]] const char kSmuggled[1] = {{0}};\n'
                                 'const char* smuggled() { return kSmuggled; }\n'),
                 ".incbin"),
+        Crafted("dev-zero", "includes /dev/zero: the compiler would read it forever",
+                '#include "/dev/zero"\n', "out of memory"),
         Crafted("constructor", "a global constructor, which would run at every boot",
                 _after_includes(solution, 'namespace {\nstruct AtBoot {\n  AtBoot() { '
                                 'keos::mm::free_frame_count(); }\n};\nAtBoot g_at_boot;\n'

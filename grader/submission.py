@@ -15,6 +15,7 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -241,15 +242,28 @@ BUILD_TIMEOUT_S = 1200.0  # the whole kernel from scratch, on a slow machine
 STUDENT_BUILD_TIMEOUT_S = 120.0  # the student's files alone (a few seconds normally)
 
 
+# Limits of the processes that compile the student's files: a file can make the compiler
+# read /dev/zero or emit a gigabyte of data. The kernel's own files need far less.
+STUDENT_MEMORY_BYTES = 3 << 30
+STUDENT_FILE_BYTES = 256 << 20
+
+
+def _student_limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (STUDENT_MEMORY_BYTES, STUDENT_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (STUDENT_FILE_BYTES, STUDENT_FILE_BYTES))
+
+
 def build(tree: str, target: str, jobs: int, log_path: str,
-          timeout: float = BUILD_TIMEOUT_S) -> tuple[bool, str]:
+          timeout: float = BUILD_TIMEOUT_S, limited: bool = False) -> tuple[bool, str]:
     """`make -C tree target`; returns (success, its output), also written to log_path
     (appended to). A build still running after `timeout` seconds is killed with all its
-    processes (a file that includes /dev/zero never finishes compiling) and fails."""
+    processes (a file that includes /dev/zero never finishes compiling) and fails.
+    `limited`: with the memory and file-size limits for the student's files."""
     proc = subprocess.Popen(["make", "-C", tree, f"-j{max(1, jobs)}", target],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=clean_make_env(),
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=_student_limits if limited else None)
     try:
         raw, _ = proc.communicate(timeout=timeout)
         ok = proc.returncode == 0
@@ -295,7 +309,7 @@ def build_submission(tree: str, sources: list[str], api_path: str, target: str, 
                 os.unlink(stale)
     output = ""
     for obj in objects:
-        ok, out = build(tree, obj, jobs, log_path, STUDENT_BUILD_TIMEOUT_S)
+        ok, out = build(tree, obj, jobs, log_path, STUDENT_BUILD_TIMEOUT_S, limited=True)
         output += out
         if not ok:
             errors = compiler_errors(out)
@@ -337,7 +351,8 @@ def compiler_errors(output: str, limit: int = 25) -> str:
     around it (the compiler's context and caret), at most `limit` lines."""
     lines = [line for line in output.splitlines()
              if not line.startswith(("make[", "  CXX ", "  LD ", "  NASM ", "  USERCC ",
-                                     "  AR "))]
+                                     "  AR ", "make: Entering", "make: Leaving"))
+             and line.strip()]
     keep: list[int] = []
     for i, line in enumerate(lines):
         if _ERROR.search(line) and not line.startswith("make"):

@@ -92,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade handout bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade submit handout gradescope bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -227,9 +227,19 @@ grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
 	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
 	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
 
+# What a student hands in: build/submission.zip (the graded file, the revision, a note of
+# other changed files), checked as the grader will (grader/submit.py).
+submit: $(BUILD)/keos-student.iso
+	$(PYTHON) grader/submit.py
+
 # The student handout: the tree without staff-only material (grader/staff_only.txt).
 handout:
 	$(PYTHON) grader/handout.py --out $(BUILD)/handout.tar.gz
+
+# The Gradescope autograder (grader/gradescope/): the handout with setup.sh and
+# run_autograder at its top. Never the solution: the same file list as the handout.
+gradescope:
+	$(PYTHON) grader/gradescope/bundle.py --out $(BUILD)/gradescope/autograder.zip
 
 gdb-tools:
 	@scripts/setup.sh gdb

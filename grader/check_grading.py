@@ -14,6 +14,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cheating  # noqa: E402
@@ -144,8 +145,63 @@ def check_handout(args, tally: Tally) -> None:
         shutil.copytree(os.path.join(root, "build", "grade"), kept)
         with open(results_path) as f:
             check_skeleton("handout", json.load(f), tally, whole=True)
+        check_gradescope(args, tally, root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_gradescope(args, tally: Tally, built_handout: str) -> None:
+    """`make gradescope`'s bundle, laid out as Gradescope does (AUTOGRADER_ROOT), with the
+    unpacked handout's build as what setup.sh would have built, grades the reference
+    solution's fork.cpp through run_autograder: 100 points, failures none, every test
+    with its visibility, the results file complete."""
+    print("\ngradescope: build/gradescope/autograder.zip run by its run_autograder on the "
+          "solution's fork.cpp")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gradescope"))
+    import bundle
+    out = os.path.join("build", "gradescope", "autograder.zip")
+    names = bundle.make_zip(".", out)
+    globs = handout.read_globs(handout.STAFF_ONLY)
+    tally.check("gradescope", "bundle: no staff-only file, setup.sh and run_autograder "
+                "at the top", not any(handout.matches(n, globs) for n in names) and
+                {"setup.sh", "run_autograder"} <= set(names), f"{len(names)} files")
+    ag = tempfile.mkdtemp(prefix="keos-autograder-")
+    try:
+        source = os.path.join(ag, "source")
+        with zipfile.ZipFile(out) as z:
+            for info in z.infolist():
+                z.extract(info, source)
+                os.chmod(os.path.join(source, info.filename), info.external_attr >> 16 & 0o777)
+        shutil.copytree(os.path.join(built_handout, "build"), os.path.join(source, "build"),
+                        symlinks=True)
+        os.makedirs(os.path.join(ag, "submission"))
+        shutil.copyfile(SOLUTION_SRC, os.path.join(ag, "submission", "fork.cpp"))
+        started = time.monotonic()
+        proc = subprocess.run([os.path.join(source, "run_autograder")], cwd=ag,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              env={**submission.clean_make_env(), "AUTOGRADER_ROOT": ag})
+        took = time.monotonic() - started
+        log = os.path.join(LOG_DIR, "gradescope-run.log")
+        with open(log, "wb") as f:
+            f.write(proc.stdout)
+        print("  " + "\n  ".join(proc.stdout.decode("utf-8", "replace").splitlines()[-6:]))
+        try:
+            with open(os.path.join(ag, "results", "results.json")) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as e:
+            tally.check("gradescope", "results.json", False, f"{e}; see {log}", took)
+            return
+        tests = data.get("tests", [])
+        full = data.get("score") == 100 and len(tests) > 0 and all(
+            t["status"] == "passed" for t in tests)
+        tally.check("gradescope", "solution 100/100", full and proc.returncode == 0,
+                    f"score {data.get('score')}, exit {proc.returncode}; see {log}", took)
+        tally.check("gradescope", "every test has its visibility", all(
+            t.get("visibility") in ("visible", "hidden", "after_due_date", "after_published")
+            for t in tests) and bool(tests), f"{len(tests)} tests")
+    finally:
+        shutil.rmtree(ag, ignore_errors=True)
 
 
 def grade_skeleton(args, tally: Tally) -> None:

@@ -394,13 +394,15 @@ def _inside(path: str, top: str) -> bool:
 
 
 def grade_submission(path: str, opts: Options, skeleton: str = ".",
-                     seed: str | None = "build", work: str | None = None) -> Grading:
+                     seed: str | None = "build", work: str | None = None,
+                     keep_files: str | None = None) -> Grading:
     """Copies the whitelisted files of the submission at `path` onto a pristine copy of
     the skeleton at `skeleton`, builds it (reusing the outputs of the build directory
     `seed` where they are still valid), checks what the student's files read and use
     (grader/integrity.py) before linking, and grades it. The copy is made in `work`, by
     default a new temporary directory (removed afterwards); never inside the skeleton,
-    so that no relative path from the student's file leads to the staff's files."""
+    so that no relative path from the student's file leads to the staff's files.
+    `keep_files`: a directory to copy the whitelisted files into, as graded."""
     started = time.monotonic()
     rubric = load_rubric(opts, None)
     if not rubric.whitelist:
@@ -415,6 +417,8 @@ def grade_submission(path: str, opts: Options, skeleton: str = ".",
         except submission.SubmissionError as e:
             raise GradeError(str(e)) from None
         _clean_log_dir(opts.log_dir)
+        if keep_files:
+            copy_whitelisted(prepared.tree, rubric.whitelist, keep_files)
         if seed:
             submission.seed_build(seed, prepared.tree)
         build_log = os.path.join(opts.log_dir, "build.log")
@@ -432,12 +436,24 @@ def grade_submission(path: str, opts: Options, skeleton: str = ".",
         where = "a temporary directory, removed afterwards" if own_work else prepared.tree
         grading.notes = prepared.notes() + [f"submission: built in {where} "
                                             f"(log {build_log})"] + grading.notes
-        grading.remarks = prepared.remarks()
+        grading.remarks = prepared.remarks() + [f"refused: {r}" for r in built.refused[:1]]
         grading.wall_s = time.monotonic() - started
         return grading
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def copy_whitelisted(tree: str, whitelist: list[str], dest: str) -> None:
+    """The whitelisted files of `tree` into `dest`, at their paths (emptied first)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    for w in whitelist:
+        if os.path.isfile(os.path.join(tree, w)):
+            os.makedirs(os.path.dirname(os.path.join(dest, w)), exist_ok=True)
+            shutil.copyfile(os.path.join(tree, w), os.path.join(dest, w))
+
+
+SIMILARITY_BASE = "_skeleton"  # the skeleton's files among the students' (a base file)
 
 
 def submission_name(entry: str) -> str:
@@ -451,16 +467,22 @@ def bulk(directory: str, opts: Options, csv_path: str, skeleton: str = ".",
          seed: str | None = "build") -> int:
     """Grades every submission in `directory` (each a tree, an archive or a file), one
     after another; writes one CSV row each and every submission's results under
-    log_dir/bulk/NAME/. Returns how many could not be graded."""
+    log_dir/bulk/NAME/. Every graded file is also laid out for a similarity checker as
+    log_dir/similarity/NAME/PATH, with the skeleton's as similarity/_skeleton/PATH (the
+    base file: code every student was given). Returns how many could not be graded."""
     entries = sorted(e for e in os.listdir(directory) if not e.startswith("."))
-    groups = list(load_rubric(opts, None).groups)
+    rubric = load_rubric(opts, None)
+    groups = list(rubric.groups)
+    similarity = os.path.join(opts.log_dir, "similarity")
+    copy_whitelisted(skeleton, rubric.whitelist, os.path.join(similarity, SIMILARITY_BASE))
     rows = [results.csv_header(groups)]
     errors = 0
     for n, entry in enumerate(entries, 1):
         name = submission_name(entry)
         sub = dataclasses.replace(opts, log_dir=os.path.join(opts.log_dir, "bulk", name))
         try:
-            g = grade_submission(os.path.join(directory, entry), sub, skeleton, seed)
+            g = grade_submission(os.path.join(directory, entry), sub, skeleton, seed,
+                                 keep_files=os.path.join(similarity, name))
         except GradeError as e:
             errors += 1
             rows.append(results.csv_row(name, None, groups, f"error: {e}"))
@@ -478,7 +500,8 @@ def bulk(directory: str, opts: Options, csv_path: str, skeleton: str = ".",
     os.makedirs(os.path.dirname(csv_path) or ".", exist_ok=True)
     with open(csv_path, "w") as f:
         f.write(results.csv_text(rows))
-    print(f"bulk: {len(entries)} submissions, {errors} not graded; scores in {csv_path}")
+    print(f"bulk: {len(entries)} submissions, {errors} not graded; scores in {csv_path}; "
+          f"graded files side by side in {similarity}/ (base: {SIMILARITY_BASE}/)")
     return errors
 
 

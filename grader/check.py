@@ -12,8 +12,10 @@ reference solution of project 3 and the student's skeleton:
                        rubric test in its own boot, results in build/grade/
   handout/*            `make handout`, unpacked in a temporary directory, built there from
                        scratch and graded with its own `make grade`: every graded test
-                       "not implemented" (todo), every regression test passed, score 0;
-                       no staff-only file in it
+                       "not implemented" (todo), every regression test passed, score 0,
+                       make grade exits non-zero; no staff-only file in it
+  gradescope/*         `make gradescope`'s bundle (no staff-only file), laid out as
+                       Gradescope does on the handout's build, grades the solution: 100
   bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
   broken-NAME/*        each deliberately broken solution (project3/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail

@@ -326,11 +326,13 @@ def write_reference(g: Grading, path: str, opts: Options) -> int:
     times, boot = read_reference(path)
     recorded = {t.name: round(t.time_s, 2) for t in g.tests if t.passed}
     times.update(recorded)
-    data = {"about": "seconds the boot of each test took on the reference solution, alone "
-                     "(grade.py --alone --record-reference, under TCG), and the boot that "
-                     "lists the tests; grade.py gives a test "
+    data = {"about": "seconds the boot of each test took on the reference solution, each "
+                     "test alone (grade.py --alone --record-reference, under TCG), and the "
+                     "boot that lists the tests; grade.py gives a test "
                      f"{REFERENCE_FACTOR:g} times its time, at least {REFERENCE_FLOOR_S:g} s, "
-                     "at most its rubric timeout (docs/grading.md)",
+                     "times how much slower the listing boot is now (at most "
+                     f"{MAX_SLOWDOWN:g}x), never more than its rubric timeout "
+                     "(docs/grading.md)",
             "jobs": opts.jobs, "cpus": os.cpu_count(),
             "listing_boot_s": round(g.boot_s, 2) if g.boot_s else boot,
             "tests": dict(sorted(times.items()))}

@@ -18,6 +18,8 @@ SUBMISSIONS ?=
 REPEAT ?=
 TIMEOUT_SCALE ?=
 GRADE_ARGS ?=
+# make grade exits with status 1 below full marks, or below FAIL_UNDER points if given.
+FAIL_UNDER ?=
 # make run and make gdb: QEMU_ARGS="-d int,cpu_reset -D build/qemu.log" adds QEMU arguments
 # (docs/debugging.md); run.py reads it from the environment, like GDB_ARGS.
 QEMU_ARGS ?=
@@ -90,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade handout bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade submit handout gradescope bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -116,6 +118,19 @@ $(BUILD)/kernel/%.o: %.cpp $(BUILD)/kernel.flags | tools
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES) -c $< -o $@
+
+# The student's file: a warning is shown but does not stop the build (only errors do), and
+# the compiler leaves what the grader checks before linking a submission
+# (grader/integrity.py): every file it read (-MD lists system headers too), the
+# preprocessed text and the assembly (-save-temps: fork.ii, fork.s beside the object).
+STUDENT_CXXFLAGS = $(filter-out -Werror -MMD,$(KERNEL_CXXFLAGS)) -MD -save-temps=obj
+STUDENT_OBJ := $(BUILD)/kernel/$(PROJECT3_SRC_student:.cpp=.o)
+$(BUILD)/student.flags: FORCE
+	$(call flags_stamp,$(STUDENT_CXXFLAGS) $(KERNEL_INCLUDES))
+$(STUDENT_OBJ): $(PROJECT3_SRC_student) $(BUILD)/student.flags | tools
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(STUDENT_CXXFLAGS) $(KERNEL_INCLUDES) -c $< -o $@
 
 $(BUILD)/kernel/%.o: %.asm | tools
 	@mkdir -p $(dir $@)
@@ -205,15 +220,26 @@ gdb: $(ISO) | gdb-tools
 # student kernel is built first: its objects seed the submission's build).
 GRADE_FLAGS = --rubric $(PROJECT3_RUBRIC) --jobs $(JOBS) $(if $(KVM),--kvm) \
   $(if $(TESTS),--tests '$(TESTS)') $(if $(REPEAT),--repeat $(REPEAT)) \
-  $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE)) $(GRADE_ARGS)
+  $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE)) \
+  $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER)) $(GRADE_ARGS)
 
 grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
 	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
 	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
 
+# What a student hands in: build/submission.zip (the graded file, the revision, a note of
+# other changed files), checked as the grader will (grader/submit.py).
+submit: $(BUILD)/keos-student.iso
+	$(PYTHON) grader/submit.py
+
 # The student handout: the tree without staff-only material (grader/staff_only.txt).
 handout:
 	$(PYTHON) grader/handout.py --out $(BUILD)/handout.tar.gz
+
+# The Gradescope autograder (grader/gradescope/): the handout with setup.sh and
+# run_autograder at its top. Never the solution: the same file list as the handout.
+gradescope:
+	$(PYTHON) grader/gradescope/bundle.py --out $(BUILD)/gradescope/autograder.zip
 
 gdb-tools:
 	@scripts/setup.sh gdb

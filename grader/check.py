@@ -12,8 +12,10 @@ reference solution of project 3 and the student's skeleton:
                        rubric test in its own boot, results in build/grade/
   handout/*            `make handout`, unpacked in a temporary directory, built there from
                        scratch and graded with its own `make grade`: every graded test
-                       "not implemented" (todo), every regression test passed, score 0;
-                       no staff-only file in it
+                       "not implemented" (todo), every regression test passed, score 0,
+                       make grade exits non-zero; no staff-only file in it
+  gradescope/*         `make gradescope`'s bundle (no staff-only file), laid out as
+                       Gradescope does on the handout's build, grades the solution: 100
   bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
   compat/*             the KeOS compatibility suite (grader/compat.py): kelibc's headers,
                        and course-style programs (on the solution; forking ones skipped
@@ -22,6 +24,11 @@ reference solution of project 3 and the student's skeleton:
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
                        default timeout only: the long stress tests would just time out)
+  cheat-NAME/*         crafted submissions (grader/cheating.py: the solution included by a
+                       relative or an absolute path, a console print, inline assembly, a
+                       smuggled .incbin, a global constructor) are refused with their reason
+  warning-not-zero/*   the solution plus an unused variable scores full marks and the
+                       warning is shown
 
 With TESTS (a selection) the handout and broken solutions are skipped; the selected
 rubric tests are graded on the solution (must pass) and on the skeleton (must be todo or,
@@ -254,6 +261,7 @@ def main() -> int:
         else:
             check_grading.check_handout(args, tally)
             check_grading.check_broken(args, tally)
+            check_grading.check_cheating(args, tally)
             check_grading.check_bench_smoke(args, tally)
 
     with open(args.junit, "w") as f:

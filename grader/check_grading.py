@@ -14,8 +14,10 @@ import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cheating  # noqa: E402
 import grade  # noqa: E402
 import handout  # noqa: E402
 import patching  # noqa: E402
@@ -130,17 +132,76 @@ def check_handout(args, tally: Tally) -> None:
         print("\n".join(lines[start:] if start is not None else lines[-30:]))
         print(f"(make grade in the unpacked handout took {took:.0f} s; output in {log})")
         results_path = os.path.join(root, "build", "grade", "results.json")
-        if not tally.check("handout", "builds and grades", proc.returncode == 0 and
-                           os.path.exists(results_path),
-                           f"make grade exited with {proc.returncode}; see {log}", took):
+        # Graded, and below full marks: grade.py exits with 1, so make fails.
+        below = "grade: score 0 is below" in output
+        if not tally.check("handout", "builds and grades", proc.returncode != 0 and below
+                           and os.path.exists(results_path),
+                           f"make grade exited with {proc.returncode}"
+                           f"{'' if below else ' without saying the score is below full marks'}"
+                           f"; see {log}", took):
             return
         kept = os.path.join(LOG_DIR, "handout-grade")
         shutil.rmtree(kept, ignore_errors=True)
         shutil.copytree(os.path.join(root, "build", "grade"), kept)
         with open(results_path) as f:
             check_skeleton("handout", json.load(f), tally, whole=True)
+        check_gradescope(args, tally, root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_gradescope(args, tally: Tally, built_handout: str) -> None:
+    """`make gradescope`'s bundle, laid out as Gradescope does (AUTOGRADER_ROOT), with the
+    unpacked handout's build as what setup.sh would have built, grades the reference
+    solution's fork.cpp through run_autograder: 100 points, failures none, every test
+    with its visibility, the results file complete."""
+    print("\ngradescope: build/gradescope/autograder.zip run by its run_autograder on the "
+          "solution's fork.cpp")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gradescope"))
+    import bundle
+    out = os.path.join("build", "gradescope", "autograder.zip")
+    names = bundle.make_zip(".", out)
+    globs = handout.read_globs(handout.STAFF_ONLY)
+    tally.check("gradescope", "bundle: no staff-only file, setup.sh and run_autograder "
+                "at the top", not any(handout.matches(n, globs) for n in names) and
+                {"setup.sh", "run_autograder"} <= set(names), f"{len(names)} files")
+    ag = tempfile.mkdtemp(prefix="keos-autograder-")
+    try:
+        source = os.path.join(ag, "source")
+        with zipfile.ZipFile(out) as z:
+            for info in z.infolist():
+                z.extract(info, source)
+                os.chmod(os.path.join(source, info.filename), info.external_attr >> 16 & 0o777)
+        shutil.copytree(os.path.join(built_handout, "build"), os.path.join(source, "build"),
+                        symlinks=True)
+        os.makedirs(os.path.join(ag, "submission"))
+        shutil.copyfile(SOLUTION_SRC, os.path.join(ag, "submission", "fork.cpp"))
+        started = time.monotonic()
+        proc = subprocess.run([os.path.join(source, "run_autograder")], cwd=ag,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              env={**submission.clean_make_env(), "AUTOGRADER_ROOT": ag})
+        took = time.monotonic() - started
+        log = os.path.join(LOG_DIR, "gradescope-run.log")
+        with open(log, "wb") as f:
+            f.write(proc.stdout)
+        print("  " + "\n  ".join(proc.stdout.decode("utf-8", "replace").splitlines()[-6:]))
+        try:
+            with open(os.path.join(ag, "results", "results.json")) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as e:
+            tally.check("gradescope", "results.json", False, f"{e}; see {log}", took)
+            return
+        tests = data.get("tests", [])
+        full = data.get("score") == 100 and len(tests) > 0 and all(
+            t["status"] == "passed" for t in tests)
+        tally.check("gradescope", "solution 100/100", full and proc.returncode == 0,
+                    f"score {data.get('score')}, exit {proc.returncode}; see {log}", took)
+        tally.check("gradescope", "every test has its visibility", all(
+            t.get("visibility") in ("visible", "hidden", "after_due_date", "after_published")
+            for t in tests) and bool(tests), f"{len(tests)} tests")
+    finally:
+        shutil.rmtree(ag, ignore_errors=True)
 
 
 def grade_skeleton(args, tally: Tally) -> None:
@@ -188,8 +249,7 @@ def check_broken(args, tally: Tally) -> None:
         if not opts.tests:
             opts.tests = quick_graded_tests(args.rubric)
         try:
-            g = grade.grade_submission(source, opts, ".", "build",
-                                       os.path.join(grade.WORK_DIR, suite))
+            g = grade.grade_submission(source, opts, ".", "build")
         except grade.GradeError as e:
             tally.check(suite, "grading", False, str(e))
             continue
@@ -202,6 +262,59 @@ def check_broken(args, tally: Tally) -> None:
         for test in patching.must_lose(patch):
             tally.check(suite, f"{test} not passed", verdicts.get(test, "pass") != "pass",
                         f"{test}: {verdicts.get(test, 'not graded')}")
+
+
+def _grade_source(args, suite: str, source_text: str) -> results.Grading | None:
+    """Grades `source_text` as a single-file submission (the quick graded tests)."""
+    source = os.path.join(LOG_DIR, "crafted", suite.split("-", 1)[1], "fork.cpp")
+    os.makedirs(os.path.dirname(source), exist_ok=True)
+    with open(source, "w") as f:
+        f.write(source_text)
+    opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True)
+    if not opts.tests:
+        opts.tests = quick_graded_tests(args.rubric)
+    try:
+        g = grade.grade_submission(source, opts, ".", "build")
+    except grade.GradeError as e:
+        tally.check(suite, "grading", False, str(e))
+        return None
+    results.write_json(g, os.path.join(opts.log_dir, "results.json"))
+    return g
+
+
+def check_cheating(args, tally: Tally) -> None:
+    """Crafted submissions (grader/cheating.py) that read the solution, print on the
+    console or hide assembly are refused, each with its reason; the solution with a
+    warning scores full marks and shows the warning."""
+    with open(SOLUTION_SRC) as f:
+        solution = f.read()
+    for c in cheating.crafted(solution, SOLUTION_SRC):
+        suite = f"cheat-{c.name}"
+        print(f"\n{suite}: {c.what}")
+        g = _grade_source(args, suite, c.source)
+        if g is None:
+            continue
+        reasons = sorted({t.reason for t in g.tests})
+        print("  verdicts: " + ", ".join(sorted({t.verdict for t in g.tests})) +
+              f"; score {results.points(g.score)}; reason: {' | '.join(reasons)}")
+        refused = bool(g.tests) and all(t.verdict == "build failure" for t in g.tests)
+        tally.check(suite, "refused", refused and g.score == 0,
+                    f"verdicts {[t.verdict for t in g.tests]}, score {g.score}")
+        said = g.build_error + "\n" + "\n".join(reasons)
+        tally.check(suite, "reason given", c.expect in said,
+                    f"expected the reason to mention {c.expect!r}; got: {said[-600:]}")
+    suite = "warning-not-zero"
+    print(f"\n{suite}: the solution with an unused variable")
+    g = _grade_source(args, suite, cheating.with_warning(solution))
+    if g is None:
+        return
+    show(g)
+    tally.check(suite, "full marks", not g.build_error and g.score == g.max_score > 0,
+                f"scored {results.points(g.score)} of {results.points(g.max_score)}"
+                + (f"; build failure: {g.build_error[:300]}" if g.build_error else ""))
+    tally.check(suite, "warning shown", "unused_variable" in g.build_warnings and
+                "unused_variable" in results.gradescope(g)["output"],
+                f"warnings: {g.build_warnings!r}")
 
 
 def check_bench_smoke(args, tally: Tally) -> None:

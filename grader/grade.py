@@ -15,7 +15,8 @@ JSON (build/grade/results.json) and, on request, JUnit XML.
 Timeouts: a rubric timeout is the test's budget with KVM; without KVM (QEMU's TCG) it is
 multiplied by TCG_SLOWDOWN, and always by --timeout-scale; every boot gets
 BOOT_ALLOWANCE_S more (scaled likewise) for QEMU, GRUB and the kernel to start.
-Exit status: 0 when the grading ran (whatever the score), 2 when it could not.
+Exit status: 0 when the score reaches full marks (or --fail-under POINTS), 1 when it is
+below, 2 when the grading could not run (a classroom workflow awards points on 0).
 Python standard library only.
 """
 
@@ -23,11 +24,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import judging  # noqa: E402
@@ -40,8 +44,16 @@ from results import Grading, TestResult  # noqa: E402
 
 TCG_SLOWDOWN = 2.0
 BOOT_ALLOWANCE_S = 10.0
+# A test the reference solution has a measured time for (rubric "reference_times": the
+# wall time of its boot, start to power-off) gets REFERENCE_FACTOR times that time, at
+# least REFERENCE_FLOOR_S, never more than its rubric timeout, times --timeout-scale and
+# times how much slower this machine boots now than when the times were measured (the
+# boot that lists the tests is timed on both; the ratio is kept between 1 and
+# MAX_SLOWDOWN, so a fast machine never gets tighter timeouts than the reference's).
+REFERENCE_FACTOR = 3.0
+REFERENCE_FLOOR_S = 12.0
+MAX_SLOWDOWN = 3.0
 LOG_DIR = os.path.join("build", "grade")
-WORK_DIR = os.path.join("build", "submission")
 STUDENT_ISO = os.path.join("build", "keos-student.iso")
 
 
@@ -65,13 +77,43 @@ class Options:
     log_dir: str = LOG_DIR
     progress: bool | None = None  # None: on a terminal only
     mem: str = "512M"  # for the boot that lists the tests
+    alone: bool = False  # every test in a boot of its own (no shared regression boots)
+    # test -> seconds its boot took on the reference solution; empty: rubric timeouts
+    reference: dict[str, float] = field(default_factory=dict)
+    reference_boot_s: float | None = None  # the listing boot, when they were measured
+    boot_s: float | None = None  # the listing boot, now
+    use_reference: bool = True  # read the rubric's reference_times
+    # Called with the grading so far each time a test has its verdict (results written
+    # as tests finish: a grader killed midway still leaves them).
+    on_partial: Callable[[Grading], None] | None = None
 
     @property
     def scale(self) -> float:
         return self.timeout_scale * (1.0 if self.kvm else TCG_SLOWDOWN)
 
-    def boot_timeout(self, test: rubric_mod.RubricTest) -> float:
+    @property
+    def slowdown(self) -> float:
+        """How much slower than the reference's machine this one boots now (1 to
+        MAX_SLOWDOWN)."""
+        if not self.boot_s or not self.reference_boot_s:
+            return 1.0
+        return min(MAX_SLOWDOWN, max(1.0, self.boot_s / self.reference_boot_s))
+
+    def rubric_timeout(self, test: rubric_mod.RubricTest) -> float:
         return (test.timeout + BOOT_ALLOWANCE_S) * self.scale
+
+    def boot_timeout(self, test: rubric_mod.RubricTest) -> float:
+        """Seconds for the boot that runs `test` alone."""
+        return self.shared_timeout([test])
+
+    def shared_timeout(self, tests: list[rubric_mod.RubricTest]) -> float:
+        """Seconds for one boot that runs all of `tests`."""
+        rubric = sum(self.rubric_timeout(t) for t in tests)
+        refs = [self.reference.get(t.name) for t in tests]
+        if not refs or any(r is None for r in refs):
+            return rubric
+        derived = max(REFERENCE_FLOOR_S, REFERENCE_FACTOR * sum(refs) * self.slowdown)
+        return min(rubric, derived * self.timeout_scale)
 
 
 def split_globs(text: str) -> list[str]:
@@ -91,13 +133,15 @@ def _clean_log_dir(log_dir: str) -> None:
             os.unlink(path)
 
 
-def list_kernel_tests(iso: str, opts: Options) -> list[tuple[str, str | None]]:
+def list_kernel_tests(iso: str, opts: Options) -> tuple[list[tuple[str, str | None]], float]:
+    """The kernel's tests (name, expected-panic text) and how long that boot took."""
     log = os.path.join(opts.log_dir, "list.log")
-    listed = ktest.list_tests(iso, mem=opts.mem, timeout=60 * opts.scale, kvm=opts.kvm,
-                              log_path=log).listed
+    result = ktest.list_tests(iso, mem=opts.mem, timeout=60 * opts.scale, kvm=opts.kvm,
+                              log_path=log)
+    listed = result.listed
     if not listed:
         raise GradeError(f"the kernel {iso} listed no tests; see {log}")
-    return listed
+    return listed, result.wall_s
 
 
 def load_rubric(opts: Options, listed: list[str] | None) -> rubric_mod.Rubric:
@@ -115,54 +159,187 @@ def select_tests(rubric: rubric_mod.Rubric, opts: Options) -> list[rubric_mod.Ru
     return tests
 
 
-def _combine(test: rubric_mod.RubricTest, runs: list[tuple[str, str, list[str], str, float]]
-             ) -> TestResult:
-    """One result from a test's runs: pass only if every run passed; otherwise the first
-    run that did not pass explains why."""
+def _combine(test: rubric_mod.RubricTest, runs: list) -> TestResult:
+    """One result from a test's runs (verdict, reason, details, log, seconds): pass only
+    if every run passed; otherwise the first run that did not pass explains why."""
     verdicts = [r[0] for r in runs]
     worst = next((r for r in runs if r[0] != "pass"), runs[0])
     verdict, reason, details, log, _ = worst
     return TestResult(test.name, test.group, test.points, verdict,
                       max(r[4] for r in runs), reason, details, log,
-                      verdicts if len(runs) > 1 else [])
+                      verdicts if len(runs) > 1 else [], test.visibility)
+
+
+# Regression tests (no points) share boots, at most this many per boot: they never reach
+# the student's functions (the skeleton passes them all, and a submission may not add
+# code that runs at boot: grader/integrity.py), so one boot of many proves what a boot
+# each would. A test that does not pass in a shared boot is run again alone, and that
+# run gives its verdict.
+SHARED_BOOT_TESTS = 16
+
+
+@dataclass
+class _Job:
+    members: list[tuple[int, rubric_mod.RubricTest]]  # (index in the tests, test)
+    boot: ktest.Boot
+    label: str  # for the progress line
+
+    @property
+    def shared(self) -> bool:
+        return len(self.members) > 1 or self.label.startswith("regression")
+
+
+def _alone(iso: str, index: int, t: rubric_mod.RubricTest, opts: Options, log: str) -> _Job:
+    boot = ktest.Boot(iso, ncpu=t.cpu, mem=t.mem,
+                      cmdline=f"quiet test={t.name} expect_cpus={t.cpu}",
+                      timeout=opts.boot_timeout(t), kvm=opts.kvm,
+                      log_path=os.path.join(opts.log_dir, log))
+    return _Job([(index, t)], boot, t.name)
+
+
+def _shared(iso: str, members: list[tuple[int, rubric_mod.RubricTest]],
+            opts: Options) -> list[_Job]:
+    """Shared boots for `members`: grouped by CPU count and memory, at most
+    SHARED_BOOT_TESTS each."""
+    groups: dict[tuple[int, str], list[tuple[int, rubric_mod.RubricTest]]] = {}
+    for index, t in members:
+        groups.setdefault((t.cpu, t.mem), []).append((index, t))
+    jobs: list[_Job] = []
+    for (cpu, mem), group in groups.items():
+        for at in range(0, len(group), SHARED_BOOT_TESTS):
+            chunk = group[at:at + SHARED_BOOT_TESTS]
+            label = f"regression-{len(jobs) + 1}"
+            names = ",".join(t.name for _, t in chunk)
+            timeout = opts.shared_timeout([t for _, t in chunk])
+            boot = ktest.Boot(iso, ncpu=cpu, mem=mem,
+                              cmdline=f"quiet test={names} expect_cpus={cpu}",
+                              timeout=timeout, kvm=opts.kvm,
+                              log_path=os.path.join(opts.log_dir, f"{label}.log"))
+            jobs.append(_Job(chunk, boot, label))
+    return jobs
+
+
+_Run = tuple[str, str, list[str], str, float]
+
+
+def _run_jobs(jobs: list[_Job], opts: Options, elf: str | None,
+              expect_panic: dict[str, str], runs: dict[int, list[_Run]],
+              on_done: Callable[[], None] | None = None) -> list[int]:
+    """Runs `jobs` (longest first), adding each test's runs to `runs` (and calling
+    `on_done` after each boot); returns the indexes of the tests of shared boots that
+    did not pass there (to be run again alone)."""
+    jobs = sorted(jobs, key=lambda j: -j.boot.timeout)
+    progress = report.Progress(len(jobs), enabled=opts.progress)
+    again: list[int] = []
+
+    def started(i: int) -> None:
+        progress.start(jobs[i].label)
+
+    def done(i: int, result: ktest.BootResult) -> None:
+        job = jobs[i]
+        log = job.boot.log_path or ""
+        ok = True
+        if job.shared:
+            right_cpus = result.cpus is None or result.cpus == job.boot.ncpu
+            for (index, t), r in zip(job.members, ktest.judge(result, [t.name for _, t in
+                                                                          job.members])):
+                if r.verdict == "pass" and right_cpus:
+                    runs.setdefault(index, []).append(("pass", "", [], log, r.ms / 1000))
+                else:
+                    again.append(index)
+                    ok = False
+        else:
+            index, t = job.members[0]
+            verdict, reason, details = judging.judge(t, result, expect_panic.get(t.name))
+            if verdict in ("panic", "todo"):
+                details = judging.add_source_lines(elf, details)
+            runs.setdefault(index, []).append((verdict, reason, details, log, result.wall_s))
+            ok = verdict == "pass"
+        progress.finish(job.label, ok)
+        if on_done is not None:
+            on_done()
+
+    try:
+        ktest.run_all([j.boot for j in jobs], opts.jobs, started, done)
+    finally:
+        progress.close()
+    return again
 
 
 def run_tests(iso: str, tests: list[rubric_mod.RubricTest], opts: Options,
-              expect_panic: dict[str, str]) -> list[TestResult]:
-    planned: list[tuple[int, rubric_mod.RubricTest, ktest.Boot]] = []
+              expect_panic: dict[str, str],
+              on_partial: Callable[[list[TestResult]], None] | None = None
+              ) -> list[TestResult]:
+    """Runs `tests` on the kernel `iso`: each graded test in a boot of its own (`repeat`
+    times), the regression tests in shared boots (unless opts.alone or repeating).
+    `on_partial(results)`: called with the tests that have all their runs, as they come."""
+    share = not opts.alone and opts.repeat <= 1
+    jobs: list[_Job] = []
+    shareable: list[tuple[int, rubric_mod.RubricTest]] = []
     for index, t in enumerate(tests):
+        if share and not t.graded and t.name not in expect_panic:
+            shareable.append((index, t))
+            continue
         for k in range(max(1, opts.repeat)):
             log = f"{t.name}.log" if opts.repeat <= 1 else f"{t.name}.{k + 1}.log"
-            boot = ktest.Boot(iso, ncpu=t.cpu, mem=t.mem,
-                              cmdline=f"quiet test={t.name} expect_cpus={t.cpu}",
-                              timeout=opts.boot_timeout(t), kvm=opts.kvm,
-                              log_path=os.path.join(opts.log_dir, log))
-            planned.append((index, t, boot))
-    # The longest tests start first, so that they do not finish last, alone.
-    planned.sort(key=lambda p: -p[2].timeout)
-    progress = report.Progress(len(planned), enabled=opts.progress)
-    judged: dict[int, tuple[str, str, list[str], str, float]] = {}
+            jobs.append(_alone(iso, index, t, opts, log))
+    if len(shareable) == 1:
+        index, t = shareable[0]
+        jobs.append(_alone(iso, index, t, opts, f"{t.name}.log"))
+    elif shareable:
+        jobs += _shared(iso, shareable, opts)
     elf = judging.kernel_elf_of(iso)
+    runs: dict[int, list[_Run]] = {}
+    wanted = max(1, opts.repeat)
 
-    def started(i: int) -> None:
-        progress.start(planned[i][1].name)
+    def partial() -> None:
+        if on_partial is not None:
+            on_partial([_combine(t, runs[i]) for i, t in enumerate(tests)
+                        if len(runs.get(i, [])) >= wanted])
 
-    def done(i: int, result: ktest.BootResult) -> None:
-        _, t, boot = planned[i]
-        verdict, reason, details = judging.judge(t, result, expect_panic.get(t.name))
-        if verdict in ("panic", "todo"):
-            details = judging.add_source_lines(elf, details)
-        judged[i] = (verdict, reason, details, boot.log_path or "", result.wall_s)
-        progress.finish(t.name, verdict == "pass")
+    again = _run_jobs(jobs, opts, elf, expect_panic, runs, partial)
+    if again:
+        retry = [_alone(iso, i, tests[i], opts, f"{tests[i].name}.log") for i in again]
+        _run_jobs(retry, opts, elf, expect_panic, runs, partial)
+    return [_combine(t, runs[i]) for i, t in enumerate(tests)]
 
+
+def read_reference(path: str) -> tuple[dict[str, float], float | None]:
+    """The reference solution's measured times (`--record-reference`): test -> seconds,
+    and how long the listing boot took then. No file: no times (rubric timeouts)."""
     try:
-        ktest.run_all([p[2] for p in planned], opts.jobs, started, done)
-    finally:
-        progress.close()
-    per_test: dict[int, list] = {}
-    for i, (index, _, _) in enumerate(planned):
-        per_test.setdefault(index, []).append(judged[i])
-    return [_combine(t, per_test[i]) for i, t in enumerate(tests)]
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as e:
+        raise GradeError(f"{path}: {e}") from None
+    boot = data.get("listing_boot_s")
+    return ({str(k): float(v) for k, v in data.get("tests", {}).items()},
+            float(boot) if boot else None)
+
+
+def write_reference(g: Grading, path: str, opts: Options) -> int:
+    """Records the boot times of a grading (of the reference solution, each test alone)
+    in `path`, keeping the times of tests it did not run; returns how many it recorded.
+    Only passed tests count: a failure's time says nothing about what a test needs."""
+    times, boot = read_reference(path)
+    recorded = {t.name: round(t.time_s, 2) for t in g.tests if t.passed}
+    times.update(recorded)
+    data = {"about": "seconds the boot of each test took on the reference solution, each "
+                     "test alone (grade.py --alone --record-reference, under TCG), and the "
+                     "boot that lists the tests; grade.py gives a test "
+                     f"{REFERENCE_FACTOR:g} times its time, at least {REFERENCE_FLOOR_S:g} s, "
+                     "times how much slower the listing boot is now (at most "
+                     f"{MAX_SLOWDOWN:g}x), never more than its rubric timeout "
+                     "(docs/grading.md)",
+            "jobs": opts.jobs, "cpus": os.cpu_count(),
+            "listing_boot_s": round(g.boot_s, 2) if g.boot_s else boot,
+            "tests": dict(sorted(times.items()))}
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+    return len(recorded)
 
 
 def grade_iso(iso: str, opts: Options, clean: bool = True) -> Grading:
@@ -173,71 +350,112 @@ def grade_iso(iso: str, opts: Options, clean: bool = True) -> Grading:
         raise GradeError(f"{iso}: no such kernel image (run make first)")
     if clean:
         _clean_log_dir(opts.log_dir)
-    listed = list_kernel_tests(iso, opts)
+    listed, boot_s = list_kernel_tests(iso, opts)
     rubric = load_rubric(opts, [n for n, _ in listed])
     tests = select_tests(rubric, opts)
+    opts = dataclasses.replace(opts, boot_s=boot_s)
+    if opts.use_reference and rubric.reference_times and not opts.reference:
+        times, ref_boot = read_reference(rubric.reference_times)
+        opts = dataclasses.replace(opts, reference=times, reference_boot_s=ref_boot)
     expect_panic = {n: text for n, text in listed if text is not None}
-    outcome = run_tests(iso, tests, opts, expect_panic)
+    on_partial = None
+    if opts.on_partial is not None:
+        def on_partial(done: list[TestResult]) -> None:
+            opts.on_partial(Grading(rubric.project or opts.rubric, dict(rubric.groups),
+                                    rubric.group_sizes(), done,
+                                    wall_s=time.monotonic() - started, log_dir=opts.log_dir))
+    outcome = run_tests(iso, tests, opts, expect_panic, on_partial)
     return Grading(rubric.project or opts.rubric, dict(rubric.groups), rubric.group_sizes(),
-                   outcome, wall_s=time.monotonic() - started, log_dir=opts.log_dir)
+                   outcome, wall_s=time.monotonic() - started, log_dir=opts.log_dir,
+                   boot_s=boot_s)
 
 
 # ---------------------------------------------------------------------------------------
 # Submissions
 
 
-def _whitelist(opts: Options) -> list[str]:
-    whitelist = load_rubric(opts, None).whitelist
-    if not whitelist:
-        raise GradeError(f"{opts.rubric} has no whitelist: nothing to take from a submission")
-    return whitelist
-
-
-def build_failure(opts: Options, errors: str, build_log: str, seed_iso: str | None,
-                  started: float) -> Grading:
-    """Every selected test scores 0 with the verdict "build failure"."""
+def build_failure(opts: Options, errors: str, reason: str, build_log: str,
+                  seed_iso: str | None, started: float) -> Grading:
+    """Every selected test scores 0 with the verdict "build failure" and `reason`."""
     listed = None
     if seed_iso and os.path.exists(seed_iso):
         listed = [n for n, _ in ktest.list_tests(seed_iso, mem=opts.mem, kvm=opts.kvm,
                                                  timeout=60 * opts.scale).listed] or None
     rubric = load_rubric(opts, listed)
     tests = select_tests(rubric, opts)
-    first = next((line for line in errors.splitlines() if "error" in line.lower()), "")
-    outcome = [TestResult(t.name, t.group, t.points, "build failure", 0.0,
-                          first or "the submission did not compile", [], build_log)
-               for t in tests]
+    outcome = [TestResult(t.name, t.group, t.points, "build failure", 0.0, reason, [],
+                          build_log) for t in tests]
     return Grading(rubric.project or opts.rubric, dict(rubric.groups), rubric.group_sizes(),
                    outcome, build_error=errors, wall_s=time.monotonic() - started,
                    log_dir=opts.log_dir)
 
 
+def _inside(path: str, top: str) -> bool:
+    path, top = os.path.realpath(path), os.path.realpath(top)
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
 def grade_submission(path: str, opts: Options, skeleton: str = ".",
-                     seed: str | None = "build", work: str = WORK_DIR) -> Grading:
+                     seed: str | None = "build", work: str | None = None,
+                     keep_files: str | None = None) -> Grading:
     """Copies the whitelisted files of the submission at `path` onto a pristine copy of
-    the skeleton at `skeleton` (in `work`), builds it (reusing the outputs of the build
-    directory `seed` where they are still valid) and grades it."""
+    the skeleton at `skeleton`, builds it (reusing the outputs of the build directory
+    `seed` where they are still valid), checks what the student's files read and use
+    (grader/integrity.py) before linking, and grades it. The copy is made in `work`, by
+    default a new temporary directory (removed afterwards); never inside the skeleton,
+    so that no relative path from the student's file leads to the staff's files.
+    `keep_files`: a directory to copy the whitelisted files into, as graded."""
     started = time.monotonic()
-    whitelist = _whitelist(opts)
+    rubric = load_rubric(opts, None)
+    if not rubric.whitelist:
+        raise GradeError(f"{opts.rubric} has no whitelist: nothing to take from a submission")
+    if work is not None and _inside(work, skeleton):
+        raise GradeError(f"{work}: a submission must be built outside the tree {skeleton}")
+    own_work = work is None
+    work = work or tempfile.mkdtemp(prefix="keos-submission-")
     try:
-        prepared = submission.prepare(path, skeleton, whitelist, work)
-    except submission.SubmissionError as e:
-        raise GradeError(str(e)) from None
-    _clean_log_dir(opts.log_dir)
-    if seed:
-        submission.seed_build(seed, prepared.tree)
-    build_log = os.path.join(opts.log_dir, "build.log")
-    ok, output = submission.build(prepared.tree, STUDENT_ISO, opts.jobs, build_log)
-    if ok:
-        grading = grade_iso(os.path.join(prepared.tree, STUDENT_ISO), opts, clean=False)
-    else:
-        seed_iso = os.path.join(seed, "keos-student.iso") if seed else None
-        grading = build_failure(opts, submission.compiler_errors(output), build_log,
-                                seed_iso, started)
-    grading.notes = prepared.notes() + [f"submission: built in {prepared.tree} "
-                                        f"(log {build_log})"] + grading.notes
-    grading.remarks = prepared.remarks()
-    grading.wall_s = time.monotonic() - started
-    return grading
+        try:
+            prepared = submission.prepare(path, skeleton, rubric.whitelist, work)
+        except submission.SubmissionError as e:
+            raise GradeError(str(e)) from None
+        _clean_log_dir(opts.log_dir)
+        if keep_files:
+            copy_whitelisted(prepared.tree, rubric.whitelist, keep_files)
+        if seed:
+            submission.seed_build(seed, prepared.tree)
+        build_log = os.path.join(opts.log_dir, "build.log")
+        built = submission.build_submission(prepared.tree, rubric.whitelist,
+                                            rubric.allowed_api, STUDENT_ISO, opts.jobs,
+                                            build_log)
+        if built.ok:
+            grading = grade_iso(os.path.join(prepared.tree, STUDENT_ISO), opts, clean=False)
+        else:
+            seed_iso = os.path.join(seed, "keos-student.iso") if seed else None
+            grading = build_failure(opts, built.errors, built.reason, build_log, seed_iso,
+                                    started)
+        grading.build_warnings = built.warnings
+        grading.refused = built.refused
+        where = "a temporary directory, removed afterwards" if own_work else prepared.tree
+        grading.notes = prepared.notes() + [f"submission: built in {where} "
+                                            f"(log {build_log})"] + grading.notes
+        grading.remarks = prepared.remarks() + [f"refused: {r}" for r in built.refused[:1]]
+        grading.wall_s = time.monotonic() - started
+        return grading
+    finally:
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def copy_whitelisted(tree: str, whitelist: list[str], dest: str) -> None:
+    """The whitelisted files of `tree` into `dest`, at their paths (emptied first)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    for w in whitelist:
+        if os.path.isfile(os.path.join(tree, w)):
+            os.makedirs(os.path.dirname(os.path.join(dest, w)), exist_ok=True)
+            shutil.copyfile(os.path.join(tree, w), os.path.join(dest, w))
+
+
+SIMILARITY_BASE = "_skeleton"  # the skeleton's files among the students' (a base file)
 
 
 def submission_name(entry: str) -> str:
@@ -251,17 +469,22 @@ def bulk(directory: str, opts: Options, csv_path: str, skeleton: str = ".",
          seed: str | None = "build") -> int:
     """Grades every submission in `directory` (each a tree, an archive or a file), one
     after another; writes one CSV row each and every submission's results under
-    log_dir/bulk/NAME/. Returns how many could not be graded."""
+    log_dir/bulk/NAME/. Every graded file is also laid out for a similarity checker as
+    log_dir/similarity/NAME/PATH, with the skeleton's as similarity/_skeleton/PATH (the
+    base file: code every student was given). Returns how many could not be graded."""
     entries = sorted(e for e in os.listdir(directory) if not e.startswith("."))
-    groups = list(load_rubric(opts, None).groups)
+    rubric = load_rubric(opts, None)
+    groups = list(rubric.groups)
+    similarity = os.path.join(opts.log_dir, "similarity")
+    copy_whitelisted(skeleton, rubric.whitelist, os.path.join(similarity, SIMILARITY_BASE))
     rows = [results.csv_header(groups)]
     errors = 0
     for n, entry in enumerate(entries, 1):
         name = submission_name(entry)
         sub = dataclasses.replace(opts, log_dir=os.path.join(opts.log_dir, "bulk", name))
-        work = os.path.join(WORK_DIR, "bulk")
         try:
-            g = grade_submission(os.path.join(directory, entry), sub, skeleton, seed, work)
+            g = grade_submission(os.path.join(directory, entry), sub, skeleton, seed,
+                                 keep_files=os.path.join(similarity, name))
         except GradeError as e:
             errors += 1
             rows.append(results.csv_row(name, None, groups, f"error: {e}"))
@@ -276,11 +499,11 @@ def bulk(directory: str, opts: Options, csv_path: str, skeleton: str = ".",
         print(f"[{n}/{len(entries)}] {name}: {results.points(g.score)}/"
               f"{results.points(g.max_score)} ({verdicts}) -> {sub.log_dir}/results.json",
               flush=True)
-        shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.dirname(csv_path) or ".", exist_ok=True)
     with open(csv_path, "w") as f:
         f.write(results.csv_text(rows))
-    print(f"bulk: {len(entries)} submissions, {errors} not graded; scores in {csv_path}")
+    print(f"bulk: {len(entries)} submissions, {errors} not graded; scores in {csv_path}; "
+          f"graded files side by side in {similarity}/ (base: {SIMILARITY_BASE}/)")
     return errors
 
 
@@ -303,11 +526,16 @@ def write_outputs(g: Grading, opts: Options, json_path: str | None,
 
 
 def describe(opts: Options, count: int | None = None) -> str:
-    mode = "KVM" if opts.kvm else f"TCG, no KVM: timeouts x{TCG_SLOWDOWN:g}"
+    mode = "KVM" if opts.kvm else f"TCG, no KVM: rubric timeouts x{TCG_SLOWDOWN:g}"
     if opts.timeout_scale != 1.0:
         mode += f", --timeout-scale {opts.timeout_scale:g}"
+    if opts.use_reference:
+        mode += (f"; a test with a reference time gets {REFERENCE_FACTOR:g}x it, at least "
+                 f"{REFERENCE_FLOOR_S:g} s, scaled by this machine's boot time")
     what = f"{count} tests" if count is not None else "the rubric"
-    return (f"grade: {what} of {opts.rubric}, one boot each"
+    boots = ("one boot each" if opts.alone or opts.repeat > 1 else
+             "a boot per graded test, regression tests in shared boots")
+    return (f"grade: {what} of {opts.rubric}, {boots}"
             f"{f' x{opts.repeat}' if opts.repeat > 1 else ''}, {opts.jobs} at a time ({mode})")
 
 
@@ -335,13 +563,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-seed", action="store_true",
                         help="build a submission from scratch (no reuse of build/)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--alone", action="store_true",
+                        help="every test in a boot of its own (regression tests too)")
+    parser.add_argument("--rubric-timeouts", action="store_true",
+                        help="the rubric's timeouts only (not the reference's times)")
+    parser.add_argument("--record-reference", metavar="FILE",
+                        help="write the tests' times to FILE (on the reference solution)")
+    parser.add_argument("--fail-under", type=float, default=None, metavar="POINTS",
+                        help="exit with status 1 below this score (default: full marks)")
     args = parser.parse_args(argv)
     if args.kvm and not ktest.kvm_usable():
         print("grade: /dev/kvm is not usable; running without KVM", file=sys.stderr)
         args.kvm = False
     opts = Options(args.rubric, max(1, args.jobs), args.kvm, args.timeout_scale,
                    max(1, args.repeat), split_globs(args.tests), args.graded_only,
-                   args.log_dir)
+                   args.log_dir, alone=args.alone, use_reference=not args.rubric_timeouts)
     seed = None if args.no_seed else os.path.join(args.skeleton, "build")
     try:
         if args.bulk:
@@ -361,7 +597,21 @@ def main(argv: list[str] | None = None) -> int:
     report.print_grading(g, sys.stdout, args.color)
     paths = write_outputs(g, opts, args.json, args.junit)
     print(f"Results: {', '.join(paths)}")
-    return 0
+    if args.record_reference:
+        n = write_reference(g, args.record_reference, opts)
+        print(f"Reference times of {n} tests: {args.record_reference}")
+    return exit_status(g, args.fail_under)
+
+
+def exit_status(g: Grading, fail_under: float | None) -> int:
+    """0 if the score reaches `fail_under` (None: full marks), else 1 (and says so)."""
+    need = g.max_score if fail_under is None else fail_under
+    if g.score + 1e-9 >= need:
+        return 0
+    what = "full marks" if fail_under is None else "--fail-under"
+    print(f"grade: score {results.points(g.score)} is below {results.points(need)} "
+          f"({what}): exit status 1")
+    return 1
 
 
 if __name__ == "__main__":

@@ -124,6 +124,10 @@ def failures(g: Grading, paint: Paint) -> list[str]:
     if g.build_error:
         out.append(paint("Build failure", "fail") + " (every test scores 0):")
         out += ["    " + line for line in g.build_error.splitlines()]
+    if g.build_warnings:
+        out.append(paint("Compiler warnings", "todo") + " (they cost no points, but read "
+                   "them: most point at a bug):")
+        out += ["    " + line for line in g.build_warnings.splitlines()]
     if failed:
         out.append(paint("Failures", "fail") + ":")
         for t in failed:

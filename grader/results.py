@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class TestResult:
     details: list[str] = field(default_factory=list)  # more lines: backtrace, assertion...
     log: str = ""  # the serial log of its (first failing) boot
     runs: list[str] = field(default_factory=list)  # each run's verdict (--repeat)
+    visibility: str = "visible"  # Gradescope's: visible, hidden, after_due_date, ...
 
     @property
     def passed(self) -> bool:
@@ -72,10 +74,13 @@ class Grading:
     group_sizes: dict[str, int]  # group -> how many tests it has in the whole rubric
     tests: list[TestResult]
     build_error: str = ""  # compiler output when the submission did not build
+    build_warnings: str = ""  # the compiler's warnings about the student's files
+    refused: list[str] = field(default_factory=list)  # integrity checks that failed
     notes: list[str] = field(default_factory=list)  # submission report, empty groups...
     wall_s: float = 0.0
     log_dir: str = ""
     remarks: list[str] = field(default_factory=list)  # for the CSV status: missing files...
+    boot_s: float | None = None  # how long the boot that listed the tests took
 
     def group_scores(self) -> list[GroupScore]:
         out = []
@@ -115,15 +120,28 @@ def points(x: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def test_output(t: TestResult) -> str:
-    """The text shown for one test: reason, details, log."""
+def log_tail(path: str, lines: int) -> list[str]:
+    """The last `lines` lines of a serial log (none if it cannot be read)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().splitlines()[-lines:]
+    except OSError:
+        return []
+
+
+def test_output(t: TestResult, tail: int = 0) -> str:
+    """The text shown for one test: reason, details, log (with `tail`, the last lines of
+    the log of a test that did not pass, for those who cannot open it)."""
     lines = []
     if not t.passed:
         lines.append(f"{t.verdict}: {t.reason}" if t.reason else t.verdict)
         lines += t.details
     if t.flaky:
         lines.append("flaky: verdicts " + ", ".join(t.runs))
-    if t.log:
+    if t.log and tail and not t.passed and t.verdict != "build failure":
+        lines.append(f"end of the console log ({os.path.basename(t.log)}):")
+        lines += ["  " + line for line in log_tail(t.log, tail)]
+    elif t.log:
         lines.append(f"log: {t.log}")
     return "\n".join(lines)
 
@@ -144,10 +162,14 @@ def summary_lines(g: Grading) -> list[str]:
     return lines
 
 
-def gradescope(g: Grading) -> dict:
+def gradescope(g: Grading, tail: int = 0) -> dict:
     """The results JSON Gradescope reads (score, tests[] with name, score, max_score,
-    status, output), plus each test's verdict, time and group."""
+    status, output, visibility), plus each test's verdict, time and group. `tail`: how
+    many lines of a failed test's console log its output ends with."""
     output = "\n".join(summary_lines(g) + g.notes)
+    if g.build_warnings:
+        output = ("compiler warnings (they cost no points):\n" + g.build_warnings +
+                  "\n\n" + output)
     if g.build_error:
         output = "build failure:\n" + g.build_error + "\n\n" + output
     return {
@@ -162,8 +184,9 @@ def gradescope(g: Grading) -> dict:
             "score": round(t.score, 4),
             "max_score": round(t.max_score, 4),
             "status": "passed" if t.passed else "failed",
-            "output": test_output(t),
+            "output": test_output(t, tail),
             "tags": [t.group],
+            "visibility": t.visibility,
             "verdict": t.verdict,
             "time": round(t.time_s, 2),
         } for i, t in enumerate(g.tests)],
@@ -176,14 +199,19 @@ def gradescope(g: Grading) -> dict:
                         for gs in g.group_scores()},
             "flaky": [t.name for t in g.flaky()],
             "build_failure": bool(g.build_error),
+            "refused": list(g.refused),
+            "warnings": bool(g.build_warnings),
         },
     }
 
 
-def write_json(g: Grading, path: str) -> None:
-    with open(path, "w") as f:
-        json.dump(gradescope(g), f, indent=2)
+def write_json(g: Grading, path: str, tail: int = 0) -> None:
+    """Writes the results JSON atomically (a reader never sees half a file)."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(gradescope(g, tail), f, indent=2)
         f.write("\n")
+    os.replace(tmp, path)
 
 
 @dataclass

@@ -2,12 +2,15 @@
 group, with which timeout, CPU count and memory.
 
     { "whitelist": [files a student may change],
+      "allowed_api": what those files may include and call (grader/integrity.py),
+      "reference_times": the reference solution's test times (sizes the timeouts),
       "defaults": { "timeout": 30, "cpu": 4, "mem": "512M" },
       "rubrics": { GROUP: { "points": P, "tests": { NAME_OR_GLOB: { overrides } } } } }
 
 A group's points are shared equally by its tests. A test key may be a glob (`sys_*`),
 expanded against the tests the kernel lists; a key that matches no test is an error, so a
-typo cannot silently drop a test, and so is an override other than timeout, cpu and mem.
+typo cannot silently drop a test, and so is an override other than timeout, cpu, mem and
+visibility (Gradescope's: visible, hidden, after_due_date, after_published).
 Groups with 0 points are regression tests: provided code that the student's skeleton
 already passes. A group with points but no tests yet counts for nothing (`empty_groups`),
 so the maximum score is the sum of the groups that have tests. Python standard library
@@ -20,7 +23,9 @@ import fnmatch
 import json
 from dataclasses import dataclass
 
-SETTINGS = ("timeout", "cpu", "mem")
+SETTINGS = ("timeout", "cpu", "mem", "visibility")
+# Gradescope's visibility of a test's result to the student.
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 @dataclass
@@ -31,6 +36,7 @@ class RubricTest:
     timeout: float
     cpu: int
     mem: str
+    visibility: str = "visible"
 
     @property
     def graded(self) -> bool:
@@ -49,6 +55,8 @@ class Rubric:
     groups: dict[str, float]  # group -> points
     tests: list[RubricTest]
     project: str = ""
+    allowed_api: str = ""  # the API list a submission's files are checked against
+    reference_times: str = ""  # the reference solution's measured test times
 
     def group_sizes(self) -> dict[str, int]:
         """How many tests each group has."""
@@ -118,7 +126,13 @@ def load(path: str, listed: list[str] | None) -> Rubric:
         share = points / len(members) if members else 0.0
         for name, overrides in members:
             settings = {**defaults, **overrides}
+            if settings.get("visibility", "visible") not in VISIBILITIES:
+                raise RubricError(f"{path}: test '{name}' has visibility "
+                                  f"'{settings['visibility']}' (known: "
+                                  f"{', '.join(VISIBILITIES)})")
             tests.append(RubricTest(name, group, share, float(settings["timeout"]),
-                                    int(settings["cpu"]), str(settings["mem"])))
+                                    int(settings["cpu"]), str(settings["mem"]),
+                                    str(settings.get("visibility", "visible"))))
     return Rubric(path, list(data.get("whitelist", [])), groups, tests,
-                  str(data.get("project", "")))
+                  str(data.get("project", "")), str(data.get("allowed_api", "")),
+                  str(data.get("reference_times", "")))

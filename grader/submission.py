@@ -15,13 +15,16 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
 
 import handout
+import integrity
 
 IGNORED = (".git/", ".git", "build/", "*/build/*", "__pycache__/", "*/__pycache__/*",
            "*.pyc", ".DS_Store", "*/.DS_Store", "*.swp", "*~")
@@ -235,16 +238,110 @@ def clean_make_env() -> dict[str, str]:
     return env
 
 
-def build(tree: str, target: str, jobs: int, log_path: str) -> tuple[bool, str]:
-    """`make -C tree target`; returns (success, its output), also written to log_path."""
-    proc = subprocess.run(["make", "-C", tree, f"-j{max(1, jobs)}", target],
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, env=clean_make_env())
-    output = proc.stdout.decode("utf-8", "replace")
+BUILD_TIMEOUT_S = 1200.0  # the whole kernel from scratch, on a slow machine
+STUDENT_BUILD_TIMEOUT_S = 120.0  # the student's files alone (a few seconds normally)
+
+
+# Limits of the processes that compile the student's files: a file can make the compiler
+# read /dev/zero or emit a gigabyte of data. The kernel's own files need far less.
+STUDENT_MEMORY_BYTES = 3 << 30
+STUDENT_FILE_BYTES = 256 << 20
+
+
+def _student_limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (STUDENT_MEMORY_BYTES, STUDENT_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (STUDENT_FILE_BYTES, STUDENT_FILE_BYTES))
+
+
+def build(tree: str, target: str, jobs: int, log_path: str,
+          timeout: float = BUILD_TIMEOUT_S, limited: bool = False) -> tuple[bool, str]:
+    """`make -C tree target`; returns (success, its output), also written to log_path
+    (appended to). A build still running after `timeout` seconds is killed with all its
+    processes (a file that includes /dev/zero never finishes compiling) and fails.
+    `limited`: with the memory and file-size limits for the student's files."""
+    proc = subprocess.Popen(["make", "-C", tree, f"-j{max(1, jobs)}", target],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=clean_make_env(),
+                            start_new_session=True,
+                            preexec_fn=_student_limits if limited else None)
+    try:
+        raw, _ = proc.communicate(timeout=timeout)
+        ok = proc.returncode == 0
+        note = ""
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raw, _ = proc.communicate()
+        ok = False
+        note = f"\n*** error: the build of {target} was stopped after {timeout:.0f} s\n"
+    output = raw.decode("utf-8", "replace") + note
     os.makedirs(os.path.dirname(log_path) or ".", exist_ok=True)
-    with open(log_path, "w") as f:
+    with open(log_path, "a") as f:
         f.write(output)
-    return proc.returncode == 0, output
+    return ok, output
+
+
+@dataclass
+class BuildOutcome:
+    ok: bool
+    errors: str = ""  # what stopped the build: the compiler's errors or the refusals
+    reason: str = ""  # one line of it, for every test's verdict
+    warnings: str = ""  # the compiler's warnings about the student's files
+    refused: list[str] = field(default_factory=list)  # integrity violations
+
+
+def student_objects(sources: list[str]) -> list[str]:
+    return [os.path.join("build", "kernel", os.path.splitext(s)[0] + ".o")
+            for s in sources if s.endswith(".cpp")]
+
+
+def build_submission(tree: str, sources: list[str], api_path: str, target: str, jobs: int,
+                     log_path: str) -> BuildOutcome:
+    """Builds the copy at `tree` in two steps: the student's files (`sources`) alone,
+    checked against the API list `api_path` (grader/integrity.py) before anything is
+    linked; then `target` (none: stop after the checks). Warnings do not stop it; errors
+    and refusals do."""
+    if os.path.exists(log_path):
+        os.unlink(log_path)
+    objects = student_objects(sources)
+    for obj in objects:  # never check what an earlier build left behind
+        for ext in (".o", ".d", ".ii", ".s"):
+            stale = os.path.join(tree, os.path.splitext(obj)[0] + ext)
+            if os.path.exists(stale):
+                os.unlink(stale)
+    output = ""
+    for obj in objects:
+        ok, out = build(tree, obj, jobs, log_path, STUDENT_BUILD_TIMEOUT_S, limited=True)
+        output += out
+        if not ok:
+            errors = compiler_errors(out)
+            return BuildOutcome(False, errors, first_error(errors), compiler_warnings(output))
+    warnings = compiler_warnings(output)
+    refused: list[str] = []
+    if api_path:
+        for src in sources:
+            if src.endswith(".cpp"):
+                try:
+                    refused += integrity.check(tree, src, api_path)
+                except integrity.IntegrityError as e:
+                    refused.append(f"the grader could not check {src}: {e}")
+    if refused:
+        text = ("refused by the grader (what a submission may include and call: "
+                f"{api_path}):\n" + "\n".join(f"  {r}" for r in refused))
+        with open(log_path, "a") as f:
+            f.write(text + "\n")
+        return BuildOutcome(False, text, f"refused: {refused[0]}", warnings, refused)
+    if not target:  # the checks only (make submit)
+        return BuildOutcome(True, warnings=warnings)
+    ok, out = build(tree, target, jobs, log_path)
+    if not ok:
+        errors = compiler_errors(out)
+        return BuildOutcome(False, errors, first_error(errors), warnings)
+    return BuildOutcome(True, warnings=warnings)
+
+
+def first_error(errors: str) -> str:
+    first = next((line for line in errors.splitlines() if "error" in line.lower()), "")
+    return first or "the submission did not compile"
 
 
 _ERROR = re.compile(r"(\berror\b|undefined reference|multiple definition|\*\*\*)",
@@ -257,7 +354,8 @@ def compiler_errors(output: str, limit: int = 25) -> str:
     around it (the compiler's context and caret), at most `limit` lines."""
     lines = [line for line in output.splitlines()
              if not line.startswith(("make[", "  CXX ", "  LD ", "  NASM ", "  USERCC ",
-                                     "  AR "))]
+                                     "  AR ", "make: Entering", "make: Leaving"))
+             and line.strip()]
     keep: list[int] = []
     for i, line in enumerate(lines):
         if _ERROR.search(line) and not line.startswith("make"):
@@ -270,3 +368,24 @@ def compiler_errors(output: str, limit: int = 25) -> str:
     if not text:
         text = lines[-limit:]
     return "\n".join(text)
+
+
+_WARNING = re.compile(r"\bwarning:")
+
+
+def compiler_warnings(output: str, limit: int = 40) -> str:
+    """The compiler's warnings in a build's output, each with its context and caret
+    lines, at most `limit` lines."""
+    lines = output.splitlines()
+    keep: list[int] = []
+    for i, line in enumerate(lines):
+        if _WARNING.search(line):
+            if i > 0 and _CONTEXT.search(lines[i - 1]):
+                keep.append(i - 1)
+            keep.append(i)
+            j = i + 1
+            while j < len(lines) and j < i + 4 and lines[j].startswith(" ") and \
+                    not lines[j].startswith(("  CXX ", "  LD ")):
+                keep.append(j)
+                j += 1
+    return "\n".join(lines[i] for i in sorted(set(keep))[:limit])

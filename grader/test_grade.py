@@ -165,6 +165,30 @@ class OptionsTest(unittest.TestCase):
         self.assertEqual(grade.Options(kvm=True).boot_timeout(TEST),
                          30 + grade.BOOT_ALLOWANCE_S)
 
+    def test_a_reference_time_gives_a_shorter_timeout_never_a_longer_one(self):
+        opts = grade.Options(kvm=False, reference={"cow_data": 2.0, "slow": 500.0})
+        self.assertEqual(opts.boot_timeout(TEST), grade.REFERENCE_FLOOR_S)
+        opts.reference["cow_data"] = 10.0
+        self.assertEqual(opts.boot_timeout(TEST), 10.0 * grade.REFERENCE_FACTOR)
+        slow = rubric_mod.RubricTest("slow", "copy-on-write", 5.0, 30.0, 4, "512M")
+        self.assertEqual(opts.boot_timeout(slow), opts.rubric_timeout(slow))
+
+    def test_a_slower_machine_gets_longer_timeouts_within_bounds(self):
+        opts = grade.Options(reference={"cow_data": 10.0}, reference_boot_s=1.0)
+        for now, factor in ((0.5, 1.0), (2.0, 2.0), (30.0, grade.MAX_SLOWDOWN)):
+            opts.boot_s = now
+            self.assertEqual(opts.boot_timeout(TEST),
+                             min(opts.rubric_timeout(TEST),
+                                 10.0 * grade.REFERENCE_FACTOR * factor))
+
+    def test_a_shared_boot_has_the_sum_of_its_tests(self):
+        other = rubric_mod.RubricTest("sys_x", "regression", 0.0, 30.0, 4, "512M")
+        opts = grade.Options(reference={"cow_data": 5.0, "sys_x": 5.0})
+        self.assertEqual(opts.shared_timeout([TEST, other]), 10.0 * grade.REFERENCE_FACTOR)
+        del opts.reference["sys_x"]
+        self.assertEqual(opts.shared_timeout([TEST, other]),
+                         opts.rubric_timeout(TEST) + opts.rubric_timeout(other))
+
     def test_globs_and_names(self):
         self.assertEqual(grade.split_globs("cow_*, fork_basic  sys_*"),
                          ["cow_*", "fork_basic", "sys_*"])
@@ -215,3 +239,59 @@ class GdbTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SharedBootTest(unittest.TestCase):
+    """Regression tests share a boot; one that does not pass there is run again alone."""
+
+    def setUp(self):
+        self.calls: list[list[str]] = []
+        real = ktest.run_all
+
+        def fake(boots, jobs, on_start=None, on_done=None):
+            self.calls.append([b.cmdline for b in boots])
+            out = []
+            for i, b in enumerate(boots):
+                names = b.cmdline.split("test=")[1].split()[0].split(",")
+                lines = ["@@ boot cpus=4 ms=1"]
+                for n in names:
+                    lines.append(f"@@ ktest start {n} free_frames=10")
+                    ok = n != "sys_b" or len(names) == 1  # sys_b fails only when shared
+                    lines.append(f"@@ ktest {'pass' if ok else 'fail'} {n} ms=5 "
+                                 f"free_frames=10" + ("" if ok else " :: broken"))
+                r = boot(lines)
+                r.boot = b
+                if on_start:
+                    on_start(i)
+                if on_done:
+                    on_done(i, r)
+                out.append(r)
+            return out
+
+        ktest.run_all = fake
+        self.addCleanup(setattr, ktest, "run_all", real)
+
+    def test_the_rerun_alone_gives_the_verdict(self):
+        tests = [rubric_mod.RubricTest(n, "regression", 0.0, 30.0, 4, "512M")
+                 for n in ("sys_a", "sys_b", "sys_c")]
+        tests.append(TEST)
+        opts = grade.Options(log_dir=tempfile.mkdtemp(), progress=False)
+        self.addCleanup(shutil.rmtree, opts.log_dir)
+        seen: list[int] = []
+        out = grade.run_tests("x.iso", tests, opts, {}, lambda done: seen.append(len(done)))
+        self.assertEqual([t.verdict for t in out], ["pass"] * 4)
+        self.assertEqual(len(self.calls), 2)
+        self.assertEqual(sorted(self.calls[0]),
+                         sorted(["quiet test=sys_a,sys_b,sys_c expect_cpus=4",
+                                 "quiet test=cow_data expect_cpus=4"]))
+        self.assertEqual(self.calls[1], ["quiet test=sys_b expect_cpus=4"])
+        self.assertEqual(seen[-1], 4)
+
+    def test_alone_boots_every_test_alone(self):
+        tests = [rubric_mod.RubricTest(n, "regression", 0.0, 30.0, 4, "512M")
+                 for n in ("sys_a", "sys_b")]
+        opts = grade.Options(log_dir=tempfile.mkdtemp(), progress=False, alone=True)
+        self.addCleanup(shutil.rmtree, opts.log_dir)
+        grade.run_tests("x.iso", tests, opts, {})
+        self.assertEqual(len(self.calls), 1)
+        self.assertEqual(len(self.calls[0]), 2)

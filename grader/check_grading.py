@@ -4,6 +4,7 @@ solutions, and the benchmark smoke run. Each records its outcome in a Tally."""
 
 from __future__ import annotations
 
+import collections
 import glob
 import hashlib
 import json
@@ -18,6 +19,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cheating  # noqa: E402
+import live  # noqa: E402
 import grade  # noqa: E402
 import handout  # noqa: E402
 import patching  # noqa: E402
@@ -144,10 +146,47 @@ def check_handout(args, tally: Tally) -> None:
         shutil.rmtree(kept, ignore_errors=True)
         shutil.copytree(os.path.join(root, "build", "grade"), kept)
         with open(results_path) as f:
-            check_skeleton("handout", json.load(f), tally, whole=True)
+            graded = json.load(f)
+        check_skeleton("handout", graded, tally, whole=True)
+        check_handout_run(root, graded, tally)
         check_gradescope(args, tally, root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_handout_run(root: str, graded: dict, tally: Tally) -> None:
+    """A student's first `make run` in the unpacked handout: every test runs to the end,
+    the output ends with the summary, the exit status is 0 (stubs are not failures), and
+    the tests it counts as waiting for each function are the ones the handout's grading
+    found waiting for it."""
+    print("\nhandout-run: `make run` in the unpacked handout, as a student's first run")
+    started = time.monotonic()
+    proc = subprocess.run(["make", "-C", root, "run"], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env=submission.clean_make_env())
+    took = time.monotonic() - started
+    output = proc.stdout.decode("utf-8", "replace")
+    log = os.path.join(LOG_DIR, "handout-make-run.log")
+    with open(log, "w") as f:
+        f.write(output)
+    tail = [line for line in output.splitlines() if line.strip() and
+            not line.startswith("make")]
+    print("  " + "\n  ".join(tail[-6:]) + f"\n  (took {took:.0f} s; output in {log})")
+    summary = live.parse_summary(output)
+    tally.check("handout-run", "exit status 0", proc.returncode == 0,
+                f"make run exited with {proc.returncode}; see {log}", took)
+    if not tally.check("handout-run", "ends with the summary", summary is not None and
+                       bool(tail) and tail[-1].startswith("  Where to start: "),
+                       f"no summary at the end; see {log}"):
+        return
+    tally.check("handout-run", "nothing failed", summary.failed == 0 and summary.passed > 0,
+                f"{summary.passed} passed, {summary.failed} failed; see {log}")
+    expected = collections.Counter(
+        live.function_of(t.get("output", "").split("\n", 1)[0].removeprefix("todo: "))
+        for t in graded.get("tests", []) if t.get("verdict") == "todo")
+    tally.check("handout-run", "not implemented yet, by function, as graded",
+                summary.by_function == dict(expected) and summary.todo == sum(expected.values()),
+                f"make run: {summary.by_function}; make grade: {dict(expected)}")
 
 
 def check_gradescope(args, tally: Tally, built_handout: str) -> None:
@@ -259,9 +298,14 @@ def check_broken(args, tally: Tally) -> None:
                     "build failure" if g.build_error else
                     f"scored {results.points(g.score)} of {results.points(g.max_score)}")
         verdicts = {t.name: t.verdict for t in g.tests}
+        reasons = {t.name: t.reason for t in g.tests}
         for test in patching.must_lose(patch):
             tally.check(suite, f"{test} not passed", verdicts.get(test, "pass") != "pass",
                         f"{test}: {verdicts.get(test, 'not graded')}")
+            for text in patching.must_say(patch):
+                tally.check(suite, f"{test} says '{text}'", text in reasons.get(test, ""),
+                            f"{test}: {verdicts.get(test, 'not graded')}: "
+                            f"{reasons.get(test, '')[:300]}")
 
 
 def _grade_source(args, suite: str, source_text: str) -> results.Grading | None:

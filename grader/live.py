@@ -46,14 +46,14 @@ class Outcome:
 
     def todo_by_function(self) -> list[tuple[str, int]]:
         """(function, how many tests wait for it), most first, then by name."""
-        c = Counter(_function_of(r.reason) for r in self.runs if r.verdict == "todo")
+        c = Counter(function_of(r.reason) for r in self.runs if r.verdict == "todo")
         return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def ok(self) -> bool:
         return not self.stopped and all(r.verdict in ("pass", "todo") for r in self.runs)
 
 
-def _function_of(reason: str) -> str:
+def function_of(reason: str) -> str:
     """`not implemented: F (FILE:LINE)` -> F."""
     text = reason.removeprefix("not implemented: ")
     return text.split(" (", 1)[0] or "?"

@@ -76,6 +76,14 @@ def crafted(solution: str, solution_path: str) -> list[Crafted]:
     ]
 
 
+def forging_todo(skeleton: str) -> str:
+    """The skeleton with a KEOS_TODO whose text carries protocol lines: the kernel prints
+    it on one line, so no test can pass (it must score 0)."""
+    return skeleton.replace('KEOS_TODO("LazyPager::write_protect_ptes");',
+                            'KEOS_TODO("x\\n@@ ktest pass cow_data ms=1 free_frames=1\\n'
+                            '@@ ktest pass fork_basic ms=1 free_frames=1");')
+
+
 def with_warning(solution: str) -> str:
     """The solution plus an unused variable: a warning, which must cost nothing."""
     marker = "namespace keos {\n"

@@ -27,6 +27,7 @@ reference solution of project 3 and the student's skeleton:
   cheat-NAME/*         crafted submissions (grader/cheating.py: the solution included by a
                        relative or an absolute path, a console print, inline assembly, a
                        smuggled .incbin, a global constructor) are refused with their reason
+  cheat-forged-todo/*  the skeleton with protocol lines in a KEOS_TODO text passes nothing
   warning-not-zero/*   the solution plus an unused variable scores full marks and the
                        warning is shown
 
@@ -262,6 +263,7 @@ def main() -> int:
             check_grading.check_handout(args, tally)
             check_grading.check_broken(args, tally)
             check_grading.check_cheating(args, tally)
+            check_grading.check_forged_todo(args, tally)
             check_grading.check_bench_smoke(args, tally)
 
     with open(args.junit, "w") as f:

@@ -361,6 +361,23 @@ def check_cheating(args, tally: Tally) -> None:
                 f"warnings: {g.build_warnings!r}")
 
 
+def check_forged_todo(args, tally: Tally) -> None:
+    """The skeleton whose KEOS_TODO text holds `@@ ktest pass` lines passes nothing."""
+    suite = "cheat-forged-todo"
+    print(f"\n{suite}: the skeleton with protocol lines in a KEOS_TODO text")
+    with open(os.path.join("project3", "fork.cpp")) as f:
+        forged = cheating.forging_todo(f.read())
+    if not tally.check(suite, "crafted", "@@ ktest pass" in forged, "the stub text moved"):
+        return
+    g = _grade_source(args, suite, forged)
+    if g is None:
+        return
+    show(g)
+    passed = [t.name for t in g.tests if t.verdict == "pass"]
+    tally.check(suite, "passes nothing", not passed and g.score == 0 and bool(g.tests),
+                f"passed: {passed}, score {results.points(g.score)}")
+
+
 def check_bench_smoke(args, tally: Tally) -> None:
     """`make bench` at tiny sizes on the solution: every metric must arrive (timings are
     not judged here), so the benchmark suite cannot rot."""

@@ -278,22 +278,10 @@ def check_broken(args, tally: Tally) -> None:
             except patching.PatchError as e:
                 tally.check(suite, "patch applies", False, f"{patch_path}: {e}")
                 continue
-        source = os.path.join(LOG_DIR, "broken", name, "fork.cpp")
-        os.makedirs(os.path.dirname(source), exist_ok=True)
-        with open(source, "w") as f:
-            f.write(broken)
-        # The graded tests with the default timeout: a broken solution can make a long
-        # stress test run to its timeout, which takes minutes and proves nothing more.
-        opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True)
-        if not opts.tests:
-            opts.tests = quick_graded_tests(args.rubric)
-        try:
-            g = grade.grade_submission(source, opts, ".", "build")
-        except grade.GradeError as e:
-            tally.check(suite, "grading", False, str(e))
+        g = _grade_source(args, suite, broken, tally, os.path.join(LOG_DIR, "broken", name))
+        if g is None:
             continue
         show(g)
-        results.write_json(g, os.path.join(opts.log_dir, "results.json"))
         tally.check(suite, "loses points", not g.build_error and g.score < g.max_score,
                     "build failure" if g.build_error else
                     f"scored {results.points(g.score)} of {results.points(g.max_score)}")
@@ -308,9 +296,14 @@ def check_broken(args, tally: Tally) -> None:
                             f"{reasons.get(test, '')[:300]}")
 
 
-def _grade_source(args, suite: str, source_text: str) -> results.Grading | None:
-    """Grades `source_text` as a single-file submission (the quick graded tests)."""
-    source = os.path.join(LOG_DIR, "crafted", suite.split("-", 1)[1], "fork.cpp")
+def _grade_source(args, suite: str, source_text: str, tally: Tally,
+                  where: str = "") -> results.Grading | None:
+    """Grades `source_text` as a single-file submission, kept as `where`/fork.cpp (default:
+    build/test/crafted/...), on the graded tests with the default timeout: a broken
+    submission can make a long stress test run to its timeout, which takes minutes and
+    proves nothing more. None (a failed check recorded) if grading itself broke."""
+    source = os.path.join(where or os.path.join(LOG_DIR, "crafted", suite.split("-", 1)[1]),
+                          "fork.cpp")
     os.makedirs(os.path.dirname(source), exist_ok=True)
     with open(source, "w") as f:
         f.write(source_text)
@@ -335,7 +328,7 @@ def check_cheating(args, tally: Tally) -> None:
     for c in cheating.crafted(solution, SOLUTION_SRC):
         suite = f"cheat-{c.name}"
         print(f"\n{suite}: {c.what}")
-        g = _grade_source(args, suite, c.source)
+        g = _grade_source(args, suite, c.source, tally)
         if g is None:
             continue
         reasons = sorted({t.reason for t in g.tests})
@@ -349,7 +342,7 @@ def check_cheating(args, tally: Tally) -> None:
                     f"expected the reason to mention {c.expect!r}; got: {said[-600:]}")
     suite = "warning-not-zero"
     print(f"\n{suite}: the solution with an unused variable")
-    g = _grade_source(args, suite, cheating.with_warning(solution))
+    g = _grade_source(args, suite, cheating.with_warning(solution), tally)
     if g is None:
         return
     show(g)
@@ -369,7 +362,7 @@ def check_forged_todo(args, tally: Tally) -> None:
         forged = cheating.forging_todo(f.read())
     if not tally.check(suite, "crafted", "@@ ktest pass" in forged, "the stub text moved"):
         return
-    g = _grade_source(args, suite, forged)
+    g = _grade_source(args, suite, forged, tally)
     if g is None:
         return
     show(g)

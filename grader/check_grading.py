@@ -290,7 +290,7 @@ def check_broken(args, tally: Tally) -> None:
         for test in patching.must_lose(patch):
             tally.check(suite, f"{test} not passed", verdicts.get(test, "pass") != "pass",
                         f"{test}: {verdicts.get(test, 'not graded')}")
-            for text in patching.must_say(patch):
+            for text in patching.must_say(patch, test):
                 tally.check(suite, f"{test} says '{text}'", text in reasons.get(test, ""),
                             f"{test}: {verdicts.get(test, 'not graded')}: "
                             f"{reasons.get(test, '')[:300]}")

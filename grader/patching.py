@@ -3,7 +3,7 @@ context and removed lines must be found as they are, or the patch fails. Used fo
 deliberately broken solutions (project3/broken/*.patch, staff only), which prove that the
 grader can fail a wrong fork. Lines before the first `---` are a free-form header; a
 header line `# Must lose: a, b` names tests the broken code must not pass, and
-`# Must say: TEXT` a text their reasons must contain.
+`# Must say: TEXT` (or `# Must say in a: TEXT`) a text their reasons (a's) must contain.
 Python standard library only.
 """
 
@@ -37,11 +37,19 @@ def must_lose(patch: str) -> list[str]:
     return names
 
 
-def must_say(patch: str) -> list[str]:
-    """The texts on `Must say:` header lines: each test the patch must lose has to lose
-    with a reason that contains every one of them (a guard's message, say)."""
-    return [line.split(":", 1)[1].strip() for line in header(patch)
-            if line.lower().startswith("must say:") and line.split(":", 1)[1].strip()]
+def must_say(patch: str, test: str) -> list[str]:
+    """The texts the reason `test` loses with must contain: from `Must say: TEXT` header
+    lines (every test of `Must lose`) and `Must say in T1, T2: TEXT` (those tests only)."""
+    texts = []
+    for line in header(patch):
+        head, _, text = line.partition(":")
+        words = head.lower().split(maxsplit=2)
+        if words[:2] != ["must", "say"] or not text.strip():
+            continue
+        if len(words) == 2 or (words[2].startswith("in ") and test in
+                               [t.strip() for t in head.split(maxsplit=3)[3].split(",")]):
+            texts.append(text.strip())
+    return texts
 
 
 def _hunks(patch: str) -> list[tuple[int, list[str], list[str]]]:

@@ -200,8 +200,11 @@ class PatchTest(unittest.TestCase):
     def test_apply_and_header(self):
         self.assertEqual(patching.apply(self.ORIGINAL, self.PATCH), "a\nb\nc\ne\nf\ng\n")
         self.assertEqual(patching.must_lose(self.PATCH), ["t1", "t2"])
-        self.assertEqual(patching.must_say(self.PATCH), ["rule 1 broken"])
-        self.assertEqual(patching.must_say("# Must lose: t1\n--- a/x\n"), [])
+        self.assertEqual(patching.must_say(self.PATCH, "t1"), ["rule 1 broken"])
+        self.assertEqual(patching.must_say("# Must lose: t1\n--- a/x\n", "t1"), [])
+        only = "# Must lose: t1, t2\n# Must say in t2, t3: guard\n--- a/x\n"
+        self.assertEqual(patching.must_say(only, "t1"), [])
+        self.assertEqual(patching.must_say(only, "t2"), ["guard"])
         self.assertEqual(patching.header(self.PATCH)[0], "Broken on purpose: no d.")
 
     def test_a_moved_hunk_is_found_and_a_changed_one_fails(self):

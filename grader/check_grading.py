@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cheating  # noqa: E402
 import live  # noqa: E402
 import grade  # noqa: E402
+import grade_submissions  # noqa: E402
 import handout  # noqa: E402
 import patching  # noqa: E402
 import report  # noqa: E402
@@ -311,7 +312,7 @@ def _grade_source(args, suite: str, source_text: str, tally: Tally,
     if not opts.tests:
         opts.tests = quick_graded_tests(args.rubric)
     try:
-        g = grade.grade_submission(source, opts, ".", "build")
+        g = grade_submissions.grade_submission(source, opts, ".", "build")
     except grade.GradeError as e:
         tally.check(suite, "grading", False, str(e))
         return None

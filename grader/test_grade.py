@@ -8,6 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import grade  # noqa: E402
+import grade_submissions  # noqa: E402
 import judging  # noqa: E402
 import ktest  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
@@ -192,9 +193,9 @@ class OptionsTest(unittest.TestCase):
     def test_globs_and_names(self):
         self.assertEqual(grade.split_globs("cow_*, fork_basic  sys_*"),
                          ["cow_*", "fork_basic", "sys_*"])
-        self.assertEqual(grade.submission_name("alice.tar.gz"), "alice")
-        self.assertEqual(grade.submission_name("bob_fork.cpp"), "bob_fork")
-        self.assertEqual(grade.submission_name("carol"), "carol")
+        self.assertEqual(grade_submissions.submission_name("alice.tar.gz"), "alice")
+        self.assertEqual(grade_submissions.submission_name("bob_fork.cpp"), "bob_fork")
+        self.assertEqual(grade_submissions.submission_name("carol"), "carol")
 
 
 class GdbTest(unittest.TestCase):

@@ -30,6 +30,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import grade  # noqa: E402
+import grade_submissions  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
@@ -131,7 +132,7 @@ def main() -> int:
 
         opts = grade.Options(rubric=rubric_path, jobs=jobs, progress=False,
                              on_partial=partial)
-        g = grade.grade_submission(submission, opts, ".", "build")
+        g = grade_submissions.grade_submission(submission, opts, ".", "build")
         g.notes.append(sizing)
         write(out, g)
         report.print_grading(g, sys.stdout, "never")

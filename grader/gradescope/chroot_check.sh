@@ -162,7 +162,7 @@ if mountpoint -q /dev/shm; then mount_in /dev/shm --bind /dev/shm; fi
 
 in_root() {  # a clean environment, like a container's
   local pin=()
-  if [ -n "$jobs" ]; then
+  if [ -n "$jobs" ] && [ "$jobs" -lt "$(nproc)" ]; then
     pin=(taskset -c "0-$(( jobs - 1 ))")
   fi
   "${pin[@]}" chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

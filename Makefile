@@ -92,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade submit handout gradescope bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -240,6 +240,14 @@ handout:
 # run_autograder at its top. Never the solution: the same file list as the handout.
 gradescope:
 	$(PYTHON) grader/gradescope/bundle.py --out $(BUILD)/gradescope/autograder.zip
+
+# The bundle tried in a fresh Debian root (debootstrap + chroot), as Gradescope uses it:
+# setup.sh, then the solution (100) and the skeleton (0). Root, debootstrap and the Debian
+# archive; hundreds of MB, many minutes: staff only, never part of `make test`.
+# GS_CHROOT_FLAGS: e.g. --base /var/tmp/keos-gs-base (reuse a debootstrapped root), --keep.
+GS_CHROOT_FLAGS ?=
+gradescope-chroot: gradescope
+	grader/gradescope/chroot_check.sh --jobs $(JOBS) $(GS_CHROOT_FLAGS)
 
 gdb-tools:
 	@scripts/setup.sh gdb

@@ -29,11 +29,17 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-import grade  # noqa: E402
-import grade_submissions  # noqa: E402
-import report  # noqa: E402
-import results  # noqa: E402
-import rubric as rubric_mod  # noqa: E402
+# A grader that cannot even be imported (a file missing from the bundle, a Python the
+# image's too old for) must still leave a results file: main() reports IMPORT_ERROR.
+try:
+    import grade  # noqa: E402
+    import grade_submissions  # noqa: E402
+    import report  # noqa: E402
+    import results  # noqa: E402
+    import rubric as rubric_mod  # noqa: E402
+    IMPORT_ERROR = ""
+except Exception:  # noqa: BLE001
+    IMPORT_ERROR = traceback.format_exc()
 
 LOG_TAIL = 25  # console-log lines at the end of a failed test's output
 QEMU_OVERHEAD_MB = 160  # what a QEMU process needs beyond its guest's memory
@@ -113,6 +119,15 @@ def main() -> int:
     submission = os.path.join(root, "submission")
     out = os.path.join(root, "results", "results.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
+    if IMPORT_ERROR:  # results.py may be what failed: the file is written by hand
+        print(IMPORT_ERROR, file=sys.stderr)
+        message = ("The autograder could not start: its own files failed to load.\n"
+                   "Course staff: see the autograder's output.\n" + IMPORT_ERROR[-2000:])
+        with open(out + ".tmp", "w") as f:
+            json.dump({"score": 0, "output": message, "tests": []}, f, indent=2)
+            f.write("\n")
+        os.replace(out + ".tmp", out)
+        return 0
     started = time.monotonic()
     rubric_path = os.path.join("project3", "rubric.json")
     empty = results.Grading("", {}, {}, [])

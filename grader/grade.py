@@ -36,20 +36,13 @@ import judging  # noqa: E402
 import ktest  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
+import reference_times  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
+from reference_times import MAX_SLOWDOWN, REFERENCE_FACTOR, REFERENCE_FLOOR_S  # noqa: E402
 from results import Grading, TestResult  # noqa: E402
 
 TCG_SLOWDOWN = 2.0
 BOOT_ALLOWANCE_S = 10.0
-# A test the reference solution has a measured time for (rubric "reference_times": the
-# wall time of its boot, start to power-off) gets REFERENCE_FACTOR times that time, at
-# least REFERENCE_FLOOR_S, never more than its rubric timeout, times --timeout-scale and
-# times how much slower this machine boots now than when the times were measured (the
-# boot that lists the tests is timed on both; the ratio is kept between 1 and
-# MAX_SLOWDOWN, so a fast machine never gets tighter timeouts than the reference's).
-REFERENCE_FACTOR = 3.0
-REFERENCE_FLOOR_S = 12.0
-MAX_SLOWDOWN = 3.0
 LOG_DIR = os.path.join("build", "grade")
 STUDENT_ISO = os.path.join("build", "keos-student.iso")
 
@@ -301,44 +294,6 @@ def run_tests(iso: str, tests: list[rubric_mod.RubricTest], opts: Options,
     return [_combine(t, runs[i]) for i, t in enumerate(tests)]
 
 
-def read_reference(path: str) -> tuple[dict[str, float], float | None]:
-    """The reference solution's measured times (`--record-reference`): test -> seconds,
-    and how long the listing boot took then. No file: no times (rubric timeouts)."""
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        return {}, None
-    except (OSError, ValueError) as e:
-        raise GradeError(f"{path}: {e}") from None
-    boot = data.get("listing_boot_s")
-    return ({str(k): float(v) for k, v in data.get("tests", {}).items()},
-            float(boot) if boot else None)
-
-
-def write_reference(g: Grading, path: str, opts: Options) -> int:
-    """Records the boot times of a grading (of the reference solution, each test alone)
-    in `path`, keeping the times of tests it did not run; returns how many it recorded.
-    Only passed tests count: a failure's time says nothing about what a test needs."""
-    times, boot = read_reference(path)
-    recorded = {t.name: round(t.time_s, 2) for t in g.tests if t.passed}
-    times.update(recorded)
-    data = {"about": "seconds the boot of each test took on the reference solution, each "
-                     "test alone (grade.py --alone --record-reference, under TCG), and the "
-                     "boot that lists the tests; grade.py gives a test "
-                     f"{REFERENCE_FACTOR:g} times its time, at least {REFERENCE_FLOOR_S:g} s, "
-                     "times how much slower the listing boot is now (at most "
-                     f"{MAX_SLOWDOWN:g}x), never more than its rubric timeout "
-                     "(docs/grading.md)",
-            "jobs": opts.jobs, "cpus": os.cpu_count(),
-            "listing_boot_s": round(g.boot_s, 2) if g.boot_s else boot,
-            "tests": dict(sorted(times.items()))}
-    with open(path, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
-    return len(recorded)
-
-
 def grade_iso(iso: str, opts: Options, clean: bool = True) -> Grading:
     """Grades the kernel in `iso` against the rubric (after removing the previous
     grading's files from the log directory, if `clean`)."""
@@ -352,7 +307,10 @@ def grade_iso(iso: str, opts: Options, clean: bool = True) -> Grading:
     tests = select_tests(rubric, opts)
     opts = dataclasses.replace(opts, boot_s=boot_s)
     if opts.use_reference and rubric.reference_times and not opts.reference:
-        times, ref_boot = read_reference(rubric.reference_times)
+        try:
+            times, ref_boot = reference_times.read(rubric.reference_times)
+        except reference_times.ReferenceTimesError as e:
+            raise GradeError(str(e)) from None
         opts = dataclasses.replace(opts, reference=times, reference_boot_s=ref_boot)
     expect_panic = {n: text for n, text in listed if text is not None}
     on_partial = None
@@ -460,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_outputs(g, opts, args.json, args.junit)
     print(f"Results: {', '.join(paths)}")
     if args.record_reference:
-        n = write_reference(g, args.record_reference, opts)
+        n = reference_times.write(g, args.record_reference, opts.jobs)
         print(f"Reference times of {n} tests: {args.record_reference}")
     return exit_status(g, args.fail_under)
 

@@ -9,7 +9,8 @@ KERNEL_SRCS += $(wildcard abyss/src/*.cpp)
 KERNEL_SRCS += $(wildcard abyss/ktests/*.cpp)
 
 # Sources that also build on the host, and their tests.
-UNIT_KERNEL_SRCS += abyss/src/format.cpp abyss/src/multiboot2.cpp abyss/src/acpi.cpp \
+UNIT_KERNEL_SRCS += abyss/src/format.cpp abyss/src/multiboot1.cpp abyss/src/multiboot2.cpp \
+  abyss/src/acpi.cpp \
   abyss/src/symbols.cpp abyss/src/cmdline.cpp
 UNIT_SRCS += $(wildcard abyss/tests/*.cpp) $(wildcard abyss/tests/support/*.cpp)
 

@@ -2,7 +2,10 @@
 """Writes the kernel's embedded symbol table (format: abyss/include/abyss/symbols.hpp).
 
   mksyms.py KERNEL.elf OUT.bin        table of the text symbols of KERNEL.elf
-  mksyms.py --same A.elf B.elf        fail unless A and B place every text symbol alike
+  mksyms.py --same A.elf B.elf        fail unless A and B place every text symbol alike,
+                                      and B's file is laid out as its physical image
+                                      (what the Multiboot 1 header promises QEMU's
+                                      loader: abyss/boot/header.asm)
 """
 import re
 import struct
@@ -39,11 +42,39 @@ def write_table(elf, out_path):
         f.write(names)
 
 
+def load_segments(elf):
+    """(file offset, physical address, file size) of each PT_LOAD segment."""
+    with open(elf, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        sys.exit(f"mksyms: {elf} is not a 64-bit ELF file")
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    segments = []
+    for i in range(phnum):
+        p_type, _, p_offset, _, p_paddr, p_filesz = struct.unpack_from(
+            "<IIQQQQ", data, phoff + i * phentsize)
+        if p_type == 1:
+            segments.append((p_offset, p_paddr, p_filesz))
+    return segments
+
+
+def check_flat(elf):
+    """Every loaded segment at the file offset matching its physical address (one
+    difference for all), so the file read from the first one on is the memory image."""
+    shifts = {offset - paddr for offset, paddr, _ in load_segments(elf)}
+    if len(shifts) != 1:
+        sys.exit(f"mksyms: {elf}: the loaded segments are not at file offsets that match "
+                 "their physical addresses; QEMU's -kernel loader (Multiboot 1) would load "
+                 "it wrong (abyss/boot/header.asm)")
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "--same":
         a, b = text_symbols(argv[2]), text_symbols(argv[3])
         if a != b:
             sys.exit(f"mksyms: text symbols moved between {argv[2]} and {argv[3]}")
+        check_flat(argv[3])
         return
     if len(argv) != 3:
         sys.exit(__doc__)

@@ -1,5 +1,5 @@
-; The bootstrap processor's path from GRUB (32-bit protected mode, paging off) to C++ in
-; long mode at the higher-half link address.
+; The bootstrap processor's path from the boot loader (GRUB, or QEMU's -kernel; 32-bit
+; protected mode, paging off) to C++ in long mode at the higher-half link address.
 ;
 ; The boot page table maps the first 4 GiB twice with 2 MiB pages: at 0 (identity, needed
 ; while the instruction pointer is still low, and by the AP trampoline) and at the direct
@@ -9,6 +9,7 @@
 %define KVA_BASE    0xffffff0000000000
 %define PHYS(x)     ((x) - KVA_BASE)
 %define MB2_BOOTLOADER_MAGIC 0x36d76289
+%define MB1_BOOTLOADER_MAGIC 0x2badb002
 %define COM1        0x3f8
 
 extern __bss_start, __bss_end
@@ -25,7 +26,7 @@ abyss_entry32:
     cli
     cld
     mov edi, eax                        ; bootloader magic
-    mov esi, ebx                        ; physical address of the multiboot2 information
+    mov esi, ebx                        ; physical address of the boot information
 
     ; Zero .bss (page tables and the boot stack live there).
     mov ebx, edi
@@ -41,8 +42,11 @@ abyss_entry32:
 
     mov esp, PHYS(abyss_boot_stack_top)
 
-    cmp edi, MB2_BOOTLOADER_MAGIC
-    jne .not_multiboot2
+    cmp edi, MB2_BOOTLOADER_MAGIC       ; GRUB (the ISO)
+    je .multiboot
+    cmp edi, MB1_BOOTLOADER_MAGIC       ; QEMU's -kernel
+    jne .not_multiboot
+.multiboot:
 
     ; Long mode (bit 29) and NX (bit 20) in CPUID 0x80000001:EDX.
     mov eax, 0x80000000
@@ -101,8 +105,8 @@ abyss_entry32:
     lgdt [eax]
     jmp 0x08:PHYS(.long_mode)
 
-.not_multiboot2:
-    mov esi, PHYS(msg_not_multiboot2)
+.not_multiboot:
+    mov esi, PHYS(msg_not_multiboot)
     jmp early_fail
 .no_long_mode:
     mov esi, PHYS(msg_no_long_mode)
@@ -125,7 +129,9 @@ bits 64
 .higher_half:
     mov rsp, abyss_boot_stack_top
     xor ebp, ebp
-    mov edi, esi                        ; argument: multiboot2 information (physical)
+    mov eax, edi
+    mov edi, esi                        ; first argument: the boot information (physical)
+    mov esi, eax                        ; second: the loader's magic (which Multiboot)
     mov rax, abyss_boot_main
     call rax
 .hang:
@@ -154,7 +160,7 @@ early_fail:
     jmp .halt
 
 section .boot.data progbits alloc noexec write align=16
-msg_not_multiboot2: db "abyss: not loaded by a multiboot2 boot loader", 13, 10, 0
+msg_not_multiboot:  db "abyss: not loaded by a Multiboot (1 or 2) boot loader", 13, 10, 0
 msg_no_long_mode:   db "abyss: this CPU has no long mode (x86-64)", 13, 10, 0
 msg_no_nx:          db "abyss: this CPU has no NX bit", 13, 10, 0
 

@@ -124,6 +124,35 @@ bool find_s5(const unsigned char* aml, std::size_t len, std::uint16_t& typ_a,
   return false;
 }
 
+std::size_t find_rsdp(PhysView view, unsigned char (&out)[36]) {
+  auto try_at = [&](std::uint64_t pa) -> std::size_t {
+    const auto* p = static_cast<const unsigned char*>(view.read(view.ctx, Pa(pa), 20));
+    if (p == nullptr || memcmp(p, "RSD PTR ", 8) != 0 || !checksum_ok(p, 20)) return 0;
+    std::size_t n = 20;
+    if (p[15] >= 2) {
+      const auto* q = static_cast<const unsigned char*>(view.read(view.ctx, Pa(pa), 36));
+      if (q != nullptr && checksum_ok(q, 36)) p = q, n = 36;
+    }
+    memcpy(out, p, n);
+    return n;
+  };
+  auto scan = [&](std::uint64_t from, std::uint64_t to) -> std::size_t {
+    for (std::uint64_t pa = from; pa + 20 <= to; pa += 16) {
+      if (std::size_t n = try_at(pa)) return n;
+    }
+    return 0;
+  };
+  if (const void* p = view.read(view.ctx, Pa(0x40e), 2)) {
+    std::uint16_t segment;
+    memcpy(&segment, p, 2);
+    std::uint64_t ebda = std::uint64_t{segment} << 4;
+    if (ebda != 0) {
+      if (std::size_t n = scan(ebda, ebda + 1024)) return n;
+    }
+  }
+  return scan(0xe0000, 0x100000);
+}
+
 AcpiError parse_acpi(const unsigned char* rsdp, std::size_t rsdp_size, PhysView view,
                      AcpiInfo& out) {
   out = AcpiInfo{};

@@ -8,6 +8,7 @@
 #include <abyss/format.hpp>
 #include <abyss/fw_cfg.hpp>
 #include <abyss/gdt.hpp>
+#include <abyss/multiboot1.hpp>
 #include <abyss/panic.hpp>
 #include <abyss/percpu.hpp>
 #include <abyss/serial.hpp>
@@ -40,15 +41,26 @@ void run_constructors() {
   for (const Constructor* c = __init_array_start; c != __init_array_end; ++c) (*c)();
 }
 
-void load_boot_info(std::uint32_t info_pa) {
-  const void* info = phys_ptr(Pa(info_pa));
-  std::uint32_t size;
-  memcpy(&size, info, 4);
-  Multiboot2Error err = parse_multiboot2(info, size, g_boot_info);
-  if (err != Multiboot2Error::kNone)
-    panic("malformed multiboot2 information (error %d)", static_cast<int>(err));
+const void* read_phys(void*, Pa pa, std::size_t len);
+
+// GRUB passes Multiboot 2 information; QEMU's own loader (`-kernel`) Multiboot 1, which
+// carries no RSDP: then it is looked for where the firmware leaves it.
+void load_boot_info(std::uint32_t info_pa, std::uint32_t magic) {
+  if (magic == kMultiboot1LoaderMagic) {
+    Multiboot1Error err = parse_multiboot1(Pa(info_pa), PhysView{read_phys, nullptr}, g_boot_info);
+    if (err != Multiboot1Error::kNone)
+      panic("malformed multiboot information (error %d)", static_cast<int>(err));
+    g_boot_info.rsdp_size = find_rsdp(PhysView{read_phys, nullptr}, g_boot_info.rsdp);
+  } else {
+    const void* info = phys_ptr(Pa(info_pa));
+    std::uint32_t size;
+    memcpy(&size, info, 4);
+    Multiboot2Error err = parse_multiboot2(info, size, g_boot_info);
+    if (err != Multiboot2Error::kNone)
+      panic("malformed multiboot2 information (error %d)", static_cast<int>(err));
+  }
   g_boot_info_start = Pa(info_pa);
-  g_boot_info_end = Pa(info_pa + size);
+  g_boot_info_end = Pa(info_pa + g_boot_info.info_size);
 }
 
 void build_cmdline() {
@@ -103,7 +115,7 @@ const void* read_phys(void*, Pa pa, std::size_t len) {
 }
 
 void load_acpi() {
-  if (g_boot_info.rsdp_size == 0) panic("no ACPI RSDP from the boot loader");
+  if (g_boot_info.rsdp_size == 0) panic("no ACPI RSDP (from the boot loader or the BIOS areas)");
   AcpiError err = parse_acpi(g_boot_info.rsdp, g_boot_info.rsdp_size, PhysView{read_phys, nullptr},
                              g_acpi_info);
   if (err != AcpiError::kNone) panic("ACPI tables unusable (error %d)", static_cast<int>(err));
@@ -136,14 +148,14 @@ void init_cpu_features() {
 
 }  // namespace abyss
 
-extern "C" [[noreturn]] void abyss_boot_main(std::uint32_t info_pa) {
+extern "C" [[noreturn]] void abyss_boot_main(std::uint32_t info_pa, std::uint32_t magic) {
   using namespace abyss;
   run_constructors();
   Cpu& bsp = bsp_cpu_record();
   cpu::wrmsr(cpu::msr::kGsBase, reinterpret_cast<std::uint64_t>(&bsp));
   cpu::wrmsr(cpu::msr::kKernelGsBase, 0);
   serial::init();
-  load_boot_info(info_pa);
+  load_boot_info(info_pa, magic);
   build_cmdline();
   log::info("KeOS-C++ booting; command line \"%s\"", g_cmdline);
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "fake_phys.hpp"
 
 using abyss::AcpiError;
 using abyss::AcpiInfo;
@@ -125,34 +126,6 @@ Bytes s5_aml(std::uint8_t a, std::uint8_t b, bool root_prefix) {
   aml.insert(aml.end(), package.begin(), package.end());
   return aml;
 }
-
-// Physical memory holding only the tables placed in it, each in an allocation of its
-// exact size (ASan catches reads past a table), and nothing readable elsewhere.
-class FakePhys {
- public:
-  void place(std::uint64_t pa, const Bytes& table) {
-    Region r{std::make_unique<std::uint8_t[]>(table.size()), table.size()};
-    std::memcpy(r.data.get(), table.data(), table.size());
-    regions_[pa] = std::move(r);
-  }
-  PhysView view() { return PhysView{&FakePhys::read, this}; }
-
- private:
-  struct Region {
-    std::unique_ptr<std::uint8_t[]> data;
-    std::size_t size;
-  };
-  static const void* read(void* ctx, Pa pa, std::size_t len) {
-    auto* self = static_cast<FakePhys*>(ctx);
-    auto it = self->regions_.upper_bound(pa.value());
-    if (it == self->regions_.begin()) return nullptr;
-    --it;
-    std::uint64_t offset = pa.value() - it->first;
-    if (offset > it->second.size || len > it->second.size - offset) return nullptr;
-    return it->second.data.get() + offset;
-  }
-  std::map<std::uint64_t, Region> regions_;
-};
 
 struct Parsed {
   AcpiError error;

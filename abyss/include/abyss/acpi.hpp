@@ -42,6 +42,13 @@ enum class AcpiError {
   kNoMadt         ///< no valid MADT: the CPUs cannot be found
 };
 
+/// Looks for the RSDP where PC firmware leaves it: the first KiB of the EBDA (its segment
+/// is the 16-bit word at 0x40e) and 0xe0000 to 0xfffff, on 16-byte boundaries. Copies the
+/// first one whose signature and checksum hold into `out` (20 bytes, or 36 when it is
+/// version 2 and its extended checksum holds) and returns its size; 0 if there is none.
+/// For loaders that pass no RSDP (Multiboot 1).
+std::size_t find_rsdp(PhysView view, unsigned char (&out)[36]);
+
 /// Parses ACPI starting from the RSDP copy (`rsdp`, `rsdp_size` bytes), reading the other
 /// tables through `view`, and fills `out`. A missing FADT or DSDT is not an error (only
 /// power-off through ACPI is then unavailable: `out.s5_found` is false).

@@ -16,6 +16,11 @@ reference solution of project 3 and the student's skeleton:
                        make grade exits non-zero; no staff-only file in it
   gradescope/*         `make gradescope`'s bundle (no staff-only file), laid out as
                        Gradescope does on the handout's build, grades the solution: 100
+  gradescope-chroot/*  the same bundle in a fresh Debian root (debootstrap, kept in
+                       /var/tmp/keos-gs-base for the next run, copied for each): its
+                       setup.sh, then run_autograder on the solution (100/100) and on the
+                       handout's skeleton (0/100, every graded test "not implemented");
+                       needs root (skipped, and says so, without it)
   bench-smoke          the benchmarks at tiny sizes on the solution: every metric arrives
   compat/*             the KeOS compatibility suite (grader/compat.py): kelibc's headers,
                        and course-style programs (on the solution; forking ones skipped
@@ -55,6 +60,7 @@ import time
 from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_gradescope  # noqa: E402
 import check_grading  # noqa: E402
 import compat  # noqa: E402
 import grade  # noqa: E402
@@ -111,10 +117,19 @@ def run_python_tests() -> tuple[int, int, str]:
 # Kernel tests in shared boots
 
 
-def list_tests(args, iso: str, variant: str) -> list[tuple[str, str | None]]:
+def list_tests(args, iso: str, variant: str, tally: Tally) -> list[tuple[str, str | None]]:
+    """The kernel's tests. Every other boot of make test starts the kernel directly
+    (QEMU's -kernel, Multiboot 1); the student kernel's listing boot takes the ISO through
+    the firmware and GRUB (Multiboot 2), the way `make run` does with KEOS_BOOT=iso."""
     log = os.path.join(LOG_DIR, f"{variant}-list.log")
+    through_grub = variant == "student"
     listed = ktest.list_tests(iso, mem=args.mem, timeout=args.timeout, kvm=args.kvm,
-                              log_path=log).listed
+                              log_path=log, direct=not through_grub).listed
+    if through_grub:
+        with open(log) as f:
+            grub = " -cdrom " in f.readline()
+        tally.check("boot", "the ISO boots through GRUB (Multiboot 2) and lists the tests",
+                    grub and bool(listed), f"see {log}")
     if not listed:
         sys.exit(f"check: the {variant} kernel listed no tests; see {log}")
     return listed
@@ -203,7 +218,7 @@ def run_kernel_tests(args, tally: Tally) -> dict[str, rubric_mod.Rubric | None]:
     boots: list[PlannedBoot] = []
     rubrics: dict[str, rubric_mod.Rubric | None] = {}
     for variant, iso, role in variants:
-        listed = list_tests(args, iso, variant)
+        listed = list_tests(args, iso, variant, tally)
         rubrics[variant] = None
         if args.rubric:
             try:
@@ -265,6 +280,7 @@ def main() -> int:
             check_grading.check_cheating(args, tally)
             check_grading.check_forged_todo(args, tally)
             check_grading.check_bench_smoke(args, tally)
+            check_gradescope.check_chroot(args, tally)
 
     with open(args.junit, "w") as f:
         f.write(results.junit_xml(tally.cases, "make test"))

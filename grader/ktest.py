@@ -2,6 +2,10 @@
 
 One `Boot` is one QEMU run: an ISO, a CPU count, memory, and a kernel command line passed
 through QEMU's fw_cfg (file `opt/keos/cmdline`), so the same ISO serves every test. The
+kernel and root file system the ISO was made of (build/iso-VARIANT/boot/, next to
+build/keos-VARIANT.iso) are booted directly by QEMU (`-kernel`, Multiboot 1), which skips
+the firmware's disk boot and GRUB: a boot takes a third of the time under emulation.
+`direct=False` (or KEOS_BOOT=iso in the environment) boots the ISO through GRUB. The
 kernel's console (COM1) is read line by line; lines starting with `@@ ` are the protocol
 (see keos/include/keos/test.hpp and abyss/include/abyss/panic.hpp):
 
@@ -59,6 +63,25 @@ class Boot:
     files: dict[str, str] = field(default_factory=dict)
     # More QEMU arguments, appended as they are (`make run QEMU_ARGS="-d int"`).
     qemu_args: list[str] = field(default_factory=list)
+    # Boot the ISO's kernel and root file system directly (QEMU's -kernel), if they are there.
+    direct: bool = True
+
+    def direct_files(self) -> tuple[str, str] | None:
+        """The kernel and the root file system the ISO holds, for QEMU's -kernel and
+        -initrd; None if they are not next to it (build/iso-VARIANT/boot/) or if direct
+        boots are off. QEMU splits -initrd at spaces and commas: such paths take the ISO."""
+        if not self.direct or os.environ.get("KEOS_BOOT") == "iso":
+            return None
+        folder, name = os.path.split(self.iso)
+        if not (name.startswith("keos-") and name.endswith(".iso")):
+            return None
+        boot = os.path.join(folder, "iso-" + name[len("keos-"):-len(".iso")], "boot")
+        kernel, rootfs = os.path.join(boot, "kernel.elf"), os.path.join(boot, "rootfs.tar")
+        if not (os.path.isfile(kernel) and os.path.isfile(rootfs)):
+            return None
+        if any(c in path for path in (kernel, rootfs) for c in " ,"):
+            return None
+        return kernel, rootfs
 
     def qemu_command(self, cmdline_file: str) -> list[str]:
         cmd = [
@@ -67,9 +90,13 @@ class Boot:
             "-display", "none", "-monitor", "none", "-serial", "stdio",
             "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-cdrom", self.iso, "-boot", "d",
             "-fw_cfg", f"name=opt/keos/cmdline,file={cmdline_file}",
         ]
+        direct = self.direct_files()
+        if direct:
+            cmd += ["-kernel", direct[0], "-initrd", f"{direct[1]} rootfs"]
+        else:
+            cmd += ["-cdrom", self.iso, "-boot", "d"]
         for name, path in sorted(self.files.items()):
             cmd += ["-fw_cfg", f"name=opt/keos/{name},file={path}"]
         cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
@@ -329,11 +356,11 @@ def kvm_usable() -> bool:
 
 
 def list_tests(iso: str, mem: str = "512M", timeout: float = 120.0, kvm: bool = False,
-               log_path: str | None = None) -> BootResult:
+               log_path: str | None = None, direct: bool = True) -> BootResult:
     """Boots `iso` with `test.list`: its `listed` field holds every test (name and
     expected-panic text or None), empty if the kernel could not list them."""
     return run(Boot(iso, ncpu=1, mem=mem, cmdline="test.list quiet", timeout=timeout,
-                    kvm=kvm, log_path=log_path))
+                    kvm=kvm, log_path=log_path, direct=direct))
 
 
 def run_all(boots: Sequence[Boot], jobs: int,

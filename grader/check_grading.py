@@ -15,10 +15,10 @@ import sys
 import tarfile
 import tempfile
 import time
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cheating  # noqa: E402
+import check_gradescope  # noqa: E402
 import live  # noqa: E402
 import grade  # noqa: E402
 import grade_submissions  # noqa: E402
@@ -32,8 +32,6 @@ from tally import Tally  # noqa: E402
 LOG_DIR = os.path.join("build", "test")
 SOLUTION_SRC = os.path.join("project3", "solution", "fork.cpp")
 BROKEN_GLOB = os.path.join("project3", "broken", "*.patch")
-
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -150,7 +148,7 @@ def check_handout(args, tally: Tally) -> None:
             graded = json.load(f)
         check_skeleton("handout", graded, tally, whole=True)
         check_handout_run(root, graded, tally)
-        check_gradescope(args, tally, root)
+        check_gradescope.check_bundle(args, tally, root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -188,60 +186,6 @@ def check_handout_run(root: str, graded: dict, tally: Tally) -> None:
     tally.check("handout-run", "not implemented yet, by function, as graded",
                 summary.by_function == dict(expected) and summary.todo == sum(expected.values()),
                 f"make run: {summary.by_function}; make grade: {dict(expected)}")
-
-
-def check_gradescope(args, tally: Tally, built_handout: str) -> None:
-    """`make gradescope`'s bundle, laid out as Gradescope does (AUTOGRADER_ROOT), with the
-    unpacked handout's build as what setup.sh would have built, grades the reference
-    solution's fork.cpp through run_autograder: 100 points, failures none, every test
-    with its visibility, the results file complete."""
-    print("\ngradescope: build/gradescope/autograder.zip run by its run_autograder on the "
-          "solution's fork.cpp")
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gradescope"))
-    import bundle
-    out = os.path.join("build", "gradescope", "autograder.zip")
-    names = bundle.make_zip(".", out)
-    globs = handout.read_globs(handout.STAFF_ONLY)
-    tally.check("gradescope", "bundle: no staff-only file, setup.sh and run_autograder "
-                "at the top", not any(handout.matches(n, globs) for n in names) and
-                {"setup.sh", "run_autograder"} <= set(names), f"{len(names)} files")
-    ag = tempfile.mkdtemp(prefix="keos-autograder-")
-    try:
-        source = os.path.join(ag, "source")
-        with zipfile.ZipFile(out) as z:
-            for info in z.infolist():
-                z.extract(info, source)
-                os.chmod(os.path.join(source, info.filename), info.external_attr >> 16 & 0o777)
-        shutil.copytree(os.path.join(built_handout, "build"), os.path.join(source, "build"),
-                        symlinks=True)
-        os.makedirs(os.path.join(ag, "submission"))
-        shutil.copyfile(SOLUTION_SRC, os.path.join(ag, "submission", "fork.cpp"))
-        started = time.monotonic()
-        proc = subprocess.run([os.path.join(source, "run_autograder")], cwd=ag,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT,
-                              env={**submission.clean_make_env(), "AUTOGRADER_ROOT": ag})
-        took = time.monotonic() - started
-        log = os.path.join(LOG_DIR, "gradescope-run.log")
-        with open(log, "wb") as f:
-            f.write(proc.stdout)
-        print("  " + "\n  ".join(proc.stdout.decode("utf-8", "replace").splitlines()[-6:]))
-        try:
-            with open(os.path.join(ag, "results", "results.json")) as f:
-                data = json.load(f)
-        except (OSError, ValueError) as e:
-            tally.check("gradescope", "results.json", False, f"{e}; see {log}", took)
-            return
-        tests = data.get("tests", [])
-        full = data.get("score") == 100 and len(tests) > 0 and all(
-            t["status"] == "passed" for t in tests)
-        tally.check("gradescope", "solution 100/100", full and proc.returncode == 0,
-                    f"score {data.get('score')}, exit {proc.returncode}; see {log}", took)
-        tally.check("gradescope", "every test has its visibility", all(
-            t.get("visibility") in ("visible", "hidden", "after_due_date", "after_published")
-            for t in tests) and bool(tests), f"{len(tests)} tests")
-    finally:
-        shutil.rmtree(ag, ignore_errors=True)
 
 
 def grade_skeleton(args, tally: Tally) -> None:

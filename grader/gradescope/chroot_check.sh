@@ -129,8 +129,13 @@ debootstrap_into() {
 }
 if [ -n "$base" ]; then
   if [ ! -x "$base/bin/bash" ]; then
-    mkdir -p "$base"
-    debootstrap_into "$base"
+    # Into a scratch directory first, renamed when complete: an interrupted debootstrap
+    # never passes for a cached root.
+    rm -rf --one-file-system "$base.partial"
+    mkdir -p "$base.partial"
+    debootstrap_into "$base.partial"
+    rm -rf --one-file-system "$base"
+    mv "$base.partial" "$base"
   else
     echo "== reusing the pristine root $base (no debootstrap)"
   fi

@@ -20,7 +20,10 @@ void FrameHog::take_until(std::size_t leave) {
   for (int order = kMaxOrder; order >= 0; --order) {
     std::size_t block = std::size_t{1} << order;
     while (keos::mm::free_frame_count() >= leave + block) {
-      keos::Result<keos::Pa> pa = keos::mm::alloc_frames(order, keos::mm::FrameUsage::kGeneric);
+      // Not zeroed: the hog never reads them, and zeroing all of RAM on every point of a
+      // sweep was most of the time of the out-of-memory tests under emulation.
+      keos::Result<keos::Pa> pa = keos::mm::alloc_frames(order, keos::mm::FrameUsage::kGeneric,
+                                                         keos::mm::Fill::kUninitialized);
       if (pa.is_err()) break;  // no block this large left: try smaller ones
       auto* held = keos::phys_ptr<Held>(pa.value());
       held->next = head_;

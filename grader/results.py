@@ -130,8 +130,9 @@ def log_tail(path: str, lines: int) -> list[str]:
 
 
 def test_output(t: TestResult, tail: int = 0) -> str:
-    """The text shown for one test: reason, details, log (with `tail`, the last lines of
-    the log of a test that did not pass, for those who cannot open it)."""
+    """The text shown for one test: reason, details, log (with `tail`, for those who
+    cannot open the logs: the last lines of the log of a test that did not pass, and no
+    log path for one that passed)."""
     lines = []
     if not t.passed:
         lines.append(f"{t.verdict}: {t.reason}" if t.reason else t.verdict)
@@ -141,6 +142,8 @@ def test_output(t: TestResult, tail: int = 0) -> str:
     if t.log and tail and not t.passed and t.verdict != "build failure":
         lines.append(f"end of the console log ({os.path.basename(t.log)}):")
         lines += ["  " + line for line in log_tail(t.log, tail)]
+    elif tail and t.passed:  # the log is on the grading machine, out of the reader's reach
+        lines.append(f"passed in {t.time_s:.2f} s")
     elif t.log:
         lines.append(f"log: {t.log}")
     return "\n".join(lines)

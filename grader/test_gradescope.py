@@ -44,6 +44,12 @@ class OutputTest(unittest.TestCase):
         self.assertTrue(test["output"].endswith("line 39"))
         self.assertNotIn("line 34", test["output"])
 
+    def test_a_pass_names_no_log_the_reader_cannot_open(self):
+        t = TestResult("cow_data", "cow", 10.0, "pass", 1.234, "", [], "build/grade/cow_data.log")
+        g = Grading("p", {"cow": 10.0}, {"cow": 1}, [t])
+        self.assertEqual(results.gradescope(g, tail=5)["tests"][0]["output"], "passed in 1.23 s")
+        self.assertIn("log: build/grade/cow_data.log", results.gradescope(g)["tests"][0]["output"])
+
     def test_the_rubric_checks_visibility(self):
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             f.write('{"rubrics": {"g": {"points": 1, "tests": {"a": {"visibility": "secret"}}}}}')

@@ -208,7 +208,7 @@ unit: $(UNIT_BIN)
 export ARGS STDIN
 RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)') \
   $(if $(PROG),--prog '$(PROG)' --args "$$ARGS" --stdin "$$STDIN") \
-  $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
+  $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)') $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE))
 
 run: $(ISO)
 	$(Q)$(PYTHON) grader/run.py $(RUN_FLAGS) $(if $(PROG),,--rubric $(PROJECT3_RUBRIC)) $(if $(V),--verbose)

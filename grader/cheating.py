@@ -90,3 +90,10 @@ def with_warning(solution: str) -> str:
     at = solution.index(marker) + len(marker)
     return (solution[:at] + "\nstatic int unused_helper() {\n  int unused_variable = 42;\n"
             "  return 0;\n}\n" + solution[at:])
+
+
+def hanging(skeleton: str) -> str:
+    """The skeleton whose first step of fork spins forever (a student's endless loop): it
+    must time out, and say where it was stuck."""
+    return skeleton.replace('KEOS_TODO("LazyPager::write_protect_ptes");',
+                            "for (volatile int spin = 1; spin;) {\n  }")

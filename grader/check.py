@@ -33,6 +33,8 @@ reference solution of project 3 and the student's skeleton:
                        relative or an absolute path, a console print, inline assembly, a
                        smuggled .incbin, a global constructor) are refused with their reason
   cheat-forged-todo/*  the skeleton with protocol lines in a KEOS_TODO text passes nothing
+  hanging-fork/*       the skeleton with an endless loop in fork: fork_basic times out in
+                       seconds, and the reason names the function and line it spun in
   warning-not-zero/*   the solution plus an unused variable scores full marks and the
                        warning is shown
 
@@ -279,6 +281,7 @@ def main() -> int:
             check_grading.check_broken(args, tally)
             check_grading.check_cheating(args, tally)
             check_grading.check_forged_todo(args, tally)
+            check_grading.check_hanging(args, tally)
             check_grading.check_bench_smoke(args, tally)
             check_gradescope.check_chroot(args, tally)
 

@@ -4,6 +4,7 @@ solutions, and the benchmark smoke run. Each records its outcome in a Tally."""
 
 from __future__ import annotations
 
+import argparse
 import collections
 import glob
 import hashlib
@@ -314,6 +315,29 @@ def check_forged_todo(args, tally: Tally) -> None:
     passed = [t.name for t in g.tests if t.verdict == "pass"]
     tally.check(suite, "passes nothing", not passed and g.score == 0 and bool(g.tests),
                 f"passed: {passed}, score {results.points(g.score)}")
+
+
+def check_hanging(args, tally: Tally) -> None:
+    """The skeleton whose fork spins forever: fork_basic times out in seconds (its time
+    is derived from the reference solution's) and the reason names the function and the
+    line of project3/fork.cpp where the CPU was when the boot was stopped."""
+    suite = "hanging-fork"
+    print(f"\n{suite}: the skeleton with an endless loop in LazyPager::write_protect_ptes")
+    with open(os.path.join("project3", "fork.cpp")) as f:
+        spinning = cheating.hanging(f.read())
+    if not tally.check(suite, "crafted", "spin" in spinning, "the stub text moved"):
+        return
+    args_one = argparse.Namespace(**{**vars(args), "tests": "fork_basic"})
+    g = _grade_source(args_one, suite, spinning, tally)
+    if g is None:
+        return
+    show(g)
+    t = next((t for t in g.tests if t.name == "fork_basic"), None)
+    tally.check(suite, "fork_basic times out", t is not None and t.verdict == "timeout",
+                f"verdict {t.verdict if t else 'none'}")
+    tally.check(suite, "the reason says where it was stuck", t is not None and
+                "write_protect_ptes" in t.reason and "project3/fork.cpp:" in t.reason,
+                f"reason: {t.reason if t else ''}")
 
 
 def check_bench_smoke(args, tally: Tally) -> None:

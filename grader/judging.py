@@ -117,6 +117,8 @@ def judge(test: rubric_mod.RubricTest, result: ktest.BootResult,
         reason = f"no result within {result.boot.timeout:.0f} s"
         if test.name in result.started:
             reason += " (the test started but did not finish)"
+        if result.stuck:
+            reason += f"; when it was stopped: {result.stuck}"
         details = _last_console_line(result)
         tail = _output_lines(result, test.name)[-3:]
         details += [f"last output: {line}" for line in tail]

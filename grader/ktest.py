@@ -40,6 +40,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+import stuck
+
 # QEMU exits with (code << 1) | 1 for a write of `code` to the isa-debug-exit port.
 EXIT_SUCCESS = (0x10 << 1) | 1
 EXIT_FAILURE = (0x11 << 1) | 1
@@ -65,6 +67,19 @@ class Boot:
     qemu_args: list[str] = field(default_factory=list)
     # Boot the ISO's kernel and root file system directly (QEMU's -kernel), if they are there.
     direct: bool = True
+    # Seconds one test may run (from its `ktest start`), by name, else test_timeout; None:
+    # only the boot's timeout. A test over its time ends the boot (make run boots again
+    # after it).
+    test_timeout: float | None = None
+    test_timeouts: dict[str, float] = field(default_factory=dict)
+
+    def kernel_elf(self) -> str | None:
+        """The kernel with its symbols, build/kernel-VARIANT.elf beside the ISO, if there."""
+        folder, name = os.path.split(self.iso)
+        if not (name.startswith("keos-") and name.endswith(".iso")):
+            return None
+        elf = os.path.join(folder, "kernel-" + name[len("keos-"):-len(".iso")] + ".elf")
+        return elf if os.path.isfile(elf) else None
 
     def direct_files(self) -> tuple[str, str] | None:
         """The kernel and the root file system the ISO holds, for QEMU's -kernel and
@@ -83,7 +98,7 @@ class Boot:
             return None
         return kernel, rootfs
 
-    def qemu_command(self, cmdline_file: str) -> list[str]:
+    def qemu_command(self, cmdline_file: str, qmp: str | None = None) -> list[str]:
         cmd = [
             "qemu-system-x86_64", "-nodefaults", "-M", "pc",
             "-smp", str(self.ncpu), "-m", self.mem,
@@ -99,6 +114,8 @@ class Boot:
             cmd += ["-cdrom", self.iso, "-boot", "d"]
         for name, path in sorted(self.files.items()):
             cmd += ["-fw_cfg", f"name=opt/keos/{name},file={path}"]
+        if qmp:
+            cmd += stuck.qmp_arguments(qmp)
         cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
         if self.gdb_port is not None:
             cmd += ["-gdb", f"tcp:127.0.0.1:{self.gdb_port}", "-S"]
@@ -143,6 +160,11 @@ class BootResult:
     todo: str | None = None
     # Output per test (None: outside any test) and stream (1, 2), as bytes.
     output: dict[str | None, dict[int, bytearray]] = field(default_factory=dict)
+    # A boot stopped for time: the test over its own time limit (and that limit), and
+    # where the CPUs were (stuck.describe).
+    late_test: str | None = None
+    late_limit: float | None = None
+    stuck: str = ""
 
 
 def unescape(text: str) -> bytes:
@@ -242,16 +264,24 @@ def run(boot: Boot, echo=None) -> BootResult:
         cmdline_file = f.name
     lines: list[str] = []
     first_test = [None]
+    running: list = [None, 0.0]  # the test running now, and since when
+    late: list = [None, None, ""]  # the late test, its limit, where the CPUs were
+    qmp_dir = tempfile.mkdtemp(prefix="keos-qmp-")
+    qmp = os.path.join(qmp_dir, "qmp.sock")
     start = time.monotonic()
     try:
-        proc = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(boot.qemu_command(cmdline_file, qmp), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
         def reader():
             for raw in proc.stdout:
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                if first_test[0] is None and line.startswith("@@ ktest start"):
-                    first_test[0] = time.monotonic() - start
+                if line.startswith("@@ ktest start "):
+                    if first_test[0] is None:
+                        first_test[0] = time.monotonic() - start
+                    running[:] = [line.split()[3], time.monotonic()]
+                elif re.match(r"@@ ktest (pass|fail|todo) ", line):
+                    running[0] = None
                 lines.append(line)
                 if echo is not None:
                     echo(line)
@@ -259,17 +289,29 @@ def run(boot: Boot, echo=None) -> BootResult:
         thread = threading.Thread(target=reader, daemon=True)
         thread.start()
         timed_out = False
-        try:
-            proc.wait(timeout=boot.timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.kill()
-            proc.wait()
+        while True:
+            try:
+                proc.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now, test = time.monotonic(), running[0]
+            limit = boot.test_timeouts.get(test, boot.test_timeout) if test else None
+            if now - start > boot.timeout or (limit is not None and now - running[1] > limit):
+                timed_out = True
+                if now - start <= boot.timeout:
+                    late[:2] = [test, limit]
+                late[2] = stuck.describe(stuck.cpu_states(qmp), boot.kernel_elf())
+                proc.kill()
+                proc.wait()
+                break
         thread.join(timeout=5)
     finally:
         os.unlink(cmdline_file)
+        shutil.rmtree(qmp_dir, ignore_errors=True)
     result = BootResult(boot, lines, None if timed_out else proc.returncode, timed_out,
                         time.monotonic() - start, first_test[0])
+    result.late_test, result.late_limit, result.stuck = late
     parse(result)
     if boot.log_path:
         os.makedirs(os.path.dirname(boot.log_path) or ".", exist_ok=True)
@@ -279,6 +321,8 @@ def run(boot: Boot, echo=None) -> BootResult:
             log.write("\n".join(lines) + "\n")
             status = "timeout" if timed_out else f"exit status {proc.returncode}"
             log.write(f"# {status} after {result.wall_s:.2f} s\n")
+            if result.stuck:
+                log.write(f"# when it was stopped: {result.stuck}\n")
     return result
 
 
@@ -324,7 +368,7 @@ def judge(result: BootResult, tests: list[str],
                 run_.verdict, run_.reason = "panic", _panic_reason(result)
         elif name in result.started:
             run_.verdict = "timeout" if result.timed_out else "fail"
-            run_.reason = ("did not finish in time" if result.timed_out else
+            run_.reason = (_timeout_reason(result, name) if result.timed_out else
                            f"the boot ended during the test (exit status {result.exit_status})")
         else:
             run_.verdict = "timeout" if result.timed_out else "missing"
@@ -332,6 +376,14 @@ def judge(result: BootResult, tests: list[str],
                                              f" (exit status {result.exit_status})")
         runs.append(run_)
     return runs
+
+
+def _timeout_reason(result: BootResult, name: str) -> str:
+    if result.late_test == name and result.late_limit is not None:
+        text = f"did not finish in {result.late_limit:.0f} s"
+    else:
+        text = "did not finish in time"
+    return text + (f"; when it was stopped: {result.stuck}" if result.stuck else "")
 
 
 def _judge_expected_panic(result: BootResult, name: str, text: str) -> tuple[str, str]:

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import ktest
+import reference_times
 import report
 import rubric as rubric_mod
+from reference_times import REFERENCE_FACTOR, REFERENCE_FLOOR_S
 
 MANUAL = "docs/project3.md"
 _LABELS = {"pass": "PASS", "fail": "FAIL", "leak": "LEAK", "todo": "TODO", "panic": "PANIC",
@@ -68,6 +70,29 @@ def graded_globs(rubric_path: str) -> list[str]:
     except rubric_mod.RubricError:
         return []
     return [t.name for t in r.tests if t.graded]
+
+
+# A test of `make run` may run REFERENCE_FACTOR times the reference solution's time for
+# it, at least REFERENCE_FLOOR_S (as in grading), a test without a reference time
+# OTHER_TEST_LIMIT_S; all of it times TIMEOUT_SCALE (a slow machine). A test over its time
+# ends as TIMEOUT, with where the CPUs were, and the run goes on after it: a student's
+# endless loop costs seconds, not the whole boot's time per test.
+OTHER_TEST_LIMIT_S = 60.0
+
+
+def test_limits(rubric_path: str, scale: float = 1.0) -> tuple[dict[str, float], float]:
+    """Seconds per test with a reference time, and for any other test."""
+    times: dict[str, float] = {}
+    if rubric_path:
+        try:
+            r = rubric_mod.load(rubric_path, None)
+            if r.reference_times:
+                times, _ = reference_times.read(r.reference_times)
+        except (rubric_mod.RubricError, reference_times.ReferenceTimesError):
+            times = {}
+    limits = {name: max(REFERENCE_FACTOR * t, REFERENCE_FLOOR_S) * scale
+              for name, t in times.items()}
+    return limits, OTHER_TEST_LIMIT_S * scale
 
 
 class Printer:
@@ -188,8 +213,9 @@ def print_summary(outcome: Outcome, seconds: float, out: TextIO = sys.stdout,
     out.flush()
 
 
-def main_run(boot: ktest.Boot, rubric_path: str, verbose: bool) -> int:
+def main_run(boot: ktest.Boot, rubric_path: str, verbose: bool, scale: float = 1.0) -> int:
     """`make run` without PROG: the exit status (0: nothing failed but stubs)."""
+    boot.test_timeouts, boot.test_timeout = test_limits(rubric_path, scale)
     start = time.monotonic()
     outcome = run_tests(boot, graded_globs(rubric_path), verbose=verbose)
     print_summary(outcome, time.monotonic() - start)

@@ -209,6 +209,9 @@ def main() -> int:
     parser.add_argument("--tests", default="")
     parser.add_argument("--cmdline", default="", help="extra kernel command-line words")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--timeout-scale", type=float, default=1.0,
+                        help="multiply every time limit (a slow machine; make run "
+                        "TIMEOUT_SCALE=3)")
     parser.add_argument("--kvm", action="store_true")
     parser.add_argument("--gdb", action="store_true")
     parser.add_argument("--gdb-args", default=os.environ.get("GDB_ARGS", ""),
@@ -227,14 +230,14 @@ def main() -> int:
     parser.add_argument("--extra-progs", default="", help="a directory of more programs")
     args = parser.parse_args()
     boot = ktest.Boot(args.iso, ncpu=args.ncpu, mem=args.mem, cmdline=cmdline_for(args),
-                      timeout=args.timeout, kvm=args.kvm,
+                      timeout=args.timeout * args.timeout_scale, kvm=args.kvm,
                       log_path=os.path.join("build", "run.log"),
                       qemu_args=shlex.split(args.qemu_args))
     if args.gdb:
         return run_gdb(args, boot)
     if args.prog:
         return run_program(args, boot)
-    return live.main_run(boot, args.rubric, args.verbose)
+    return live.main_run(boot, args.rubric, args.verbose, args.timeout_scale)
 
 
 if __name__ == "__main__":

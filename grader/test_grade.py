@@ -107,6 +107,11 @@ class JudgeTest(unittest.TestCase):
         self.assertEqual(reason, "no result within 80 s (the test started but did not finish)")
         self.assertEqual(details, ["last console line: [cpu1] still copying",
                                    "last output: round 7"])
+        r.stuck = "CPU 1 in keos::LazyPager::write_protect_ptes (project3/fork.cpp:66)"
+        self.assertEqual(judging.judge(TEST, r, None)[1],
+                         "no result within 80 s (the test started but did not finish); when "
+                         "it was stopped: CPU 1 in keos::LazyPager::write_protect_ptes "
+                         "(project3/fork.cpp:66)")
         leak = boot(START + ["@@ ktest pass cow_data ms=3 free_frames=97"])
         self.assertEqual(judging.judge(TEST, leak, None)[0], "leak")
 

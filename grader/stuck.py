@@ -76,7 +76,8 @@ def cpu_states(sock_path: str, timeout: float = 3.0) -> list[CpuState]:
 
 def symbolize(elf: str, addresses: list[int]) -> dict[int, str]:
     """address -> "function (file:line)" from the kernel's ELF file, for what it knows."""
-    tool = os.environ.get("ADDR2LINE", "addr2line")
+    # The kernel toolchain's addr2line: $CROSS (the Makefile exports it) plus the name.
+    tool = os.environ.get("ADDR2LINE", os.environ.get("CROSS", "") + "addr2line")
     if not addresses or not os.path.exists(elf) or shutil.which(tool) is None:
         return {}
     try:

@@ -92,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb memmap grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -226,6 +226,15 @@ GRADE_FLAGS = --rubric $(PROJECT3_RUBRIC) --jobs $(JOBS) $(if $(KVM),--kvm) \
 grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
 	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
 	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
+
+# Pictures of the address spaces (grader/memmap_run.py): runs PROG with the kernel's
+# memory-map snapshots on and writes build/memmap/index.html. One CPU unless NCPU is given
+# on the command line, so that the pictures are the same every run.
+MEMMAP_NCPU = $(if $(filter command line,$(origin NCPU)),$(NCPU),1)
+memmap: $(ISO)
+	$(PYTHON) grader/memmap_run.py --iso $(ISO) --prog '$(PROG)' --args "$$ARGS" \
+	  --stdin "$$STDIN" --ncpu $(MEMMAP_NCPU) --mem $(MEM) $(if $(KVM),--kvm) \
+	  $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
 
 # What a student hands in: build/submission.zip (the graded file, the revision, a note of
 # other changed files), checked as the grader will (grader/submit.py).

@@ -7,7 +7,8 @@
 # Usage: scripts/setup.sh [--check] [SET]
 #   SET is the group of tools to check: "build" (the default: what `make`, `make run`,
 #   `make test` and `make unit` need), "docs" (Doxygen and Graphviz, for `make docs` and
-#   `make diagrams`) or "gdb" (the debugger, for `make gdb`).
+#   `make diagrams`), "gdb" (the debugger, for `make gdb`) or "browser" (Chromium, for the
+#   headless check of `make memmap`'s page that `make test` runs).
 #   --check only checks: it exits 1 and lists what is missing.
 set -euo pipefail
 
@@ -16,8 +17,8 @@ set_name=build
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=1 ;;
-    build | docs | gdb) set_name="$arg" ;;
-    *) echo "usage: $0 [--check] [build|docs|gdb]" >&2; exit 2 ;;
+    build | docs | gdb | browser) set_name="$arg" ;;
+    *) echo "usage: $0 [--check] [build|docs|gdb|browser]" >&2; exit 2 ;;
   esac
 done
 
@@ -39,10 +40,14 @@ docs_requirements=(
 gdb_requirements=(
   "gdb gdb"
 )
+browser_requirements=(
+  "chromium chromium"
+)
 case "$set_name" in
   build) requirements=("${build_requirements[@]}") ;;
   docs) requirements=("${docs_requirements[@]}") ;;
   gdb) requirements=("${gdb_requirements[@]}") ;;
+  browser) requirements=("${browser_requirements[@]}") ;;
 esac
 
 have() {

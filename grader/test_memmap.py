@@ -14,6 +14,7 @@ import memmap  # noqa: E402
 import memmap_html  # noqa: E402
 import memmap_run  # noqa: E402
 import memmap_svg  # noqa: E402
+import patching  # noqa: E402
 import pictures  # noqa: E402
 import report_html  # noqa: E402
 import results  # noqa: E402
@@ -217,6 +218,12 @@ class ReportTest(unittest.TestCase):
         self.assertEqual([x.name for x in pictures.wanted(t, 4)], ["a", "d", "f"])
         self.assertEqual([x.name for x in pictures.wanted(t, 1)], ["a"])
         self.assertEqual(pictures.wanted(t, 0), [])
+
+    def test_must_draw(self):
+        patch = "# Broken.\n# Must lose: a\n# Must draw: writable, but x\n# must draw:\n--- a/f\n"
+        self.assertEqual(patching.must_draw(patch), ["writable, but x"])
+        with open(os.path.join("project3", "broken", "parent_stays_writable.patch")) as f:
+            self.assertEqual(patching.must_draw(f.read()), ["writable, but its frame"])
 
     def test_shared_log_is_cut_to_the_test(self):
         with tempfile.TemporaryDirectory() as tmp:

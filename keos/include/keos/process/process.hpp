@@ -28,6 +28,11 @@ class Process final : public Task {
   static Result<Box<Process>> create(const char* name, const char* const* args, std::size_t argc,
                                  Registers& regs);
 
+  /// Leaves the memory-map snapshots' table (when they are on) before its pages go.
+  ~Process() override {
+    if (memmap::enabled()) memmap::process_destroyed(*this);
+  }
+
   /// The process's page table.
   PageTable& page_table() override { return mm_.page_table(); }
   /// Runs the system call in `regs` (see keos/syscall/abi.hpp for the numbers).
@@ -53,13 +58,6 @@ class Process final : public Task {
       : files_(std::move(files)), mm_(std::move(mm)) {
     if (memmap::enabled()) memmap::process_created(*this);
   }
-
- public:
-  ~Process() override {
-    if (memmap::enabled()) memmap::process_destroyed(*this);
-  }
-
- private:
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
   // The last page fault (its page | its error code) and how many times in a row it came

@@ -84,7 +84,7 @@ def legend() -> str:
             "snapshot. Hover a box for its addresses or what is wrong with it.</p>")
 
 
-def _listing(snap: Snapshot, prev: Snapshot | None) -> str:
+def _listing(snap: Snapshot, prev: Snapshot | None, key: str) -> str:
     parts = []
     for space, runs in memmap_svg.runs_of(snap, prev):
         for j, run in enumerate(runs):
@@ -94,18 +94,25 @@ def _listing(snap: Snapshot, prev: Snapshot | None) -> str:
                            f"<td>{escape(p.flags)}</td></tr>" for p in run[:LIST_LIMIT])
             more = (f"<p class=note>{len(run) - LIST_LIMIT} more pages</p>"
                     if len(run) > LIST_LIMIT else "")
-            parts.append(f'<div id="list-{snap.seq}-{space.id}-{j}" hidden><h3>P{space.id}: '
+            parts.append(f'<div id="list-{key}{snap.seq}-{space.id}-{j}" hidden><h3>P{space.id}: '
                          f"{len(run)} pages from {run[0].va:#x}</h3><table><tr><th>page</th>"
                          f"<th>frame</th><th>refs</th><th>rights</th></tr>{rows}</table>{more}"
                          "</div>")
     return "".join(parts)
 
 
-def snapshot_sections(snaps: list[Snapshot], limit: int = 40) -> str:
-    """A section per snapshot (at most `limit`), pictures and mistakes."""
+def snapshot_sections(snaps: list[Snapshot], limit: int = 40, key: str = "",
+                      only: set[int] | None = None) -> str:
+    """A section per snapshot (at most `limit`; `only`: just these sequence numbers,
+    copies still counted from the snapshot before), pictures and mistakes. `key`: a
+    prefix for element ids, unique per boot in a page that shows several."""
     out = []
     prev = None
-    for snap in snaps[:limit]:
+    shown = [s for s in snaps if only is None or s.seq in only][:limit]
+    for snap in snaps:
+        if snap not in shown:
+            prev = snap
+            continue
         wrong = problems(snap)
         copied = copied_frames(prev, snap)
         where = f" (during test {escape(snap.test)})" if snap.test else ""
@@ -120,16 +127,17 @@ def snapshot_sections(snaps: list[Snapshot], limit: int = 40) -> str:
             items = "".join(f"<li>P{sid} page {vpn * PAGE:#x}: {escape(text)}</li>"
                             for (sid, vpn), text in sorted(wrong.items())[:20])
             body.append(f'<ul class="wrong">{items}</ul>')
-        body.append(f'<div class="pic pic-folded">{memmap_svg.draw(snap, prev)}</div>')
+        body.append(f'<div class="pic pic-folded">{memmap_svg.draw(snap, prev, key=key)}</div>')
         if sum(len(s.pages) for s in snap.spaces) <= UNFOLD_LIMIT:
             body.append('<button class="unfold">unfold every page</button>')
             body.append(f'<div class="pic pic-unfolded" hidden>'
-                        f"{memmap_svg.draw(snap, prev, unfold=True)}</div>")
-        body.append(_listing(snap, prev))
-        out.append(f'<section class="snapshot" id="snap-{snap.seq}">{"".join(body)}</section>')
+                        f"{memmap_svg.draw(snap, prev, unfold=True, key=key + 'u')}</div>")
+        body.append(_listing(snap, prev, key))
+        out.append(f'<section class="snapshot" id="snap-{key}{snap.seq}">{"".join(body)}</section>')
         prev = snap
-    if len(snaps) > limit:
-        out.append(f'<p class="note">{len(snaps) - limit} more snapshots not shown.</p>')
+    hidden = (len(snaps) if only is None else len(only)) - len(shown)
+    if hidden > 0:
+        out.append(f'<p class="note">{hidden} more snapshots not shown.</p>')
     return "\n".join(out)
 
 

@@ -46,9 +46,10 @@ def _run_label(run: list[Page]) -> str:
     return f"{first.va:#x}-{last.va + PAGE - 1:#x}"
 
 
-def draw(snap: Snapshot, prev: Snapshot | None, unfold: bool = False) -> str:
+def draw(snap: Snapshot, prev: Snapshot | None, unfold: bool = False, key: str = "") -> str:
     """The SVG of `snap` (`prev`: the snapshot before it, for the copied marks). Folded
-    runs unless `unfold`: then one box per page."""
+    runs unless `unfold`: then one box per page. `key` prefixes the runs' ids (data-run),
+    unique in a page that shows snapshots of several boots."""
     copied, wrong, shared = copied_frames(prev, snap), problems(snap), shared_frames(snap)
     spaces = snap.spaces
     left = spaces[:(len(spaces) + 1) // 2]
@@ -144,7 +145,7 @@ def draw(snap: Snapshot, prev: Snapshot | None, unfold: bool = False) -> str:
         tip = wrong.get((sid, next((q.vpn for q in run if (sid, q.vpn) in wrong), -1)), "")
         cls = "run" + (" wrong" if bad else "") + (" folded" if len(run) > 1 else "")
         out.append(
-            f'<g class="{cls}" data-run="{snap.seq}-{sid}-{j}" data-pages="{len(run)}">'
+            f'<g class="{cls}" data-run="{key}{snap.seq}-{sid}-{j}" data-pages="{len(run)}">'
             f'<title>{escape(tip or _run_label(run))}</title>'
             f'<rect x="{box.x}" y="{box.y}" width="{box.w}" height="{BOX_H}" rx="3" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{2 if bad or is_copy else 1}"/>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 
 import ktest
 import memmap
@@ -31,10 +32,11 @@ def take(iso: str, tests: list[TestResult], rubric_tests: dict, opts, limit: int
          ) -> list[TestResult]:
     """`tests` with `pictures` set to the console log of a snapshot boot for each of
     wanted(tests, limit). `rubric_tests`: name -> RubricTest (CPUs, memory, timeout)."""
+    folder = os.path.join(opts.log_dir, "pictures")
+    shutil.rmtree(folder, ignore_errors=True)  # the previous grading's
     chosen = [t for t in wanted(tests, limit) if t.name in rubric_tests]
     if not chosen:
         return tests
-    folder = os.path.join(opts.log_dir, "pictures")
     boots = []
     for t in chosen:
         rt = rubric_tests[t.name]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from html import escape
 
+import memmap
 import memmap_html
 import pictures
 import results
@@ -69,13 +70,30 @@ def _test_section(t: TestResult) -> str:
         parts.append(
             "<p class=note>Memory maps from a second boot of this test with the kernel's "
             "snapshots on (the graded boot takes none; this boot's verdict counts for "
-            f"nothing). It ended: {escape(how)}. Log: {escape(t.pictures)}.</p>")
+            f"nothing). It ended: {escape(how)}. Log: {escape(t.pictures)}.</p>"
+            + memmap_html.legend())
         if snaps:
-            parts.append(memmap_html.snapshot_sections(snaps, limit=16))
+            parts.append(memmap_html.snapshot_sections(snaps, limit=16, key=f"{t.name}-"))
         else:
             parts.append("<p class=note>That boot printed no snapshot (the test failed "
                          "before any fork).</p>")
     return f'<section class="test">{"".join(parts)}</section>'
+
+
+def _first_mistake(g: Grading) -> str:
+    """At the top of the report: the first snapshot that shows a mistake, of the first
+    failing test that has pictures (the rest is in each test's section)."""
+    for t in g.tests:
+        if not t.pictures:
+            continue
+        snaps, _ = pictures.snapshots_of(t.pictures)
+        bad = next((s for s in snaps if memmap.problems(s)), None)
+        if bad is None:
+            continue
+        return (f'<h2>The first mistake in a picture: <a href="#t-{escape(t.name)}">'
+                f"{escape(t.name)}</a></h2>" + memmap_html.legend()
+                + memmap_html.snapshot_sections(snaps, key=f"top-{t.name}-", only={bad.seq}))
+    return ""
 
 
 def render(g: Grading) -> str:
@@ -96,11 +114,10 @@ def render(g: Grading) -> str:
     if g.notes:
         body.append("<ul class=note>" + "".join(f"<li>{escape(n)}</li>" for n in g.notes)
                     + "</ul>")
+    body.append(_first_mistake(g))
     body.append("<table><tr><th>test</th><th>rubric</th><th>verdict</th><th>time</th>"
                 "<th>points</th><th>reason</th></tr>"
                 + "".join(_row(t) for t in g.tests) + "</table>")
-    if any(t.pictures for t in g.tests):
-        body.append(memmap_html.legend())
     failing = [t for t in g.tests if not t.passed]
     body += [_test_section(t) for t in failing]
     passing = [t for t in g.tests if t.passed]

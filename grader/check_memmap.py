@@ -52,7 +52,9 @@ def check_page(html: str, snaps: list[memmap.Snapshot], tally: Tally) -> None:
     tally.check(suite, "fork snapshot: parent and child share every page, none writable",
                 bool(forks) and len(forks[0].spaces) == 2 and not memmap.problems(forks[0])
                 and len(memmap.shared_frames(forks[0])) == len(forks[0].spaces[0].pages),
-                f"first fork snapshot: {forks[0].spaces if forks else None}")
+                f"first fork snapshot: {len(forks[0].spaces)} processes, "
+                f"{len(memmap.shared_frames(forks[0]))} shared frames, mistakes "
+                f"{list(memmap.problems(forks[0]).values())[:2]}" if forks else "no fork snapshot")
     sections = html.count('<section class="snapshot"')
     tally.check(suite, "page: a section per snapshot", sections == len(snaps) > 0,
                 f"{sections} sections, {len(snaps)} snapshots")

@@ -240,7 +240,7 @@ void process_created(Process& process) {
     }
     return;
   }
-  // Table full: this process is left out of the pictures (they say how many are shown).
+  // Table full (kMaxProcesses): this process is left out of every snapshot.
 }
 
 void process_started() {

@@ -92,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb memmap memmap-pictures grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -182,6 +182,17 @@ $(BUILD)/keos-$1.iso: $(BUILD)/kernel-$1.elf $(ROOTFS) scripts/grub.cfg | tools
 endef
 $(foreach v,$(VARIANTS),$(eval $(call kernel_variant,$v)))
 
+# Deliberately broken kernels (staff tree only), for the pictures of docs/project3.md:
+# project3/broken/NAME.patch applied to the solution is build/broken/NAME/fork.cpp, and
+# the variant broken-NAME links it (build/keos-broken-NAME.iso).
+BROKEN_NAMES := $(if $(PROJECT3_SRC_solution),$(basename $(notdir $(wildcard project3/broken/*.patch))))
+$(BUILD)/broken/%/fork.cpp: project3/broken/%.patch $(PROJECT3_SRC_solution) grader/patching.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) grader/patching.py $(PROJECT3_SRC_solution) $< $@
+.PRECIOUS: $(BUILD)/broken/%/fork.cpp
+$(foreach n,$(BROKEN_NAMES),$(eval PROJECT3_SRC_broken-$n := $(BUILD)/broken/$n/fork.cpp))
+$(foreach n,$(BROKEN_NAMES),$(eval $(call kernel_variant,broken-$n)))
+
 # ---------------------------------------------------------------------------------------
 # Host unit tests (Catch2, AddressSanitizer + UBSan)
 
@@ -232,6 +243,33 @@ GRADE_FLAGS = --rubric $(PROJECT3_RUBRIC) --jobs $(JOBS) $(if $(KVM),--kvm) \
 grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
 	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
 	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
+
+# Pictures of the address spaces (grader/memmap_run.py): runs PROG with the kernel's
+# memory-map snapshots on and writes build/memmap/index.html. One CPU unless NCPU is given
+# on the command line, so that the pictures are the same every run.
+MEMMAP_NCPU = $(if $(filter command line,$(origin NCPU)),$(NCPU),1)
+memmap: $(ISO)
+	$(PYTHON) grader/memmap_run.py --iso $(ISO) --prog '$(PROG)' --args "$$ARGS" \
+	  --stdin "$$STDIN" --ncpu $(MEMMAP_NCPU) --mem $(MEM) $(if $(KVM),--kvm) \
+	  $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)')
+
+# The pictures of docs/project3.md (checked in): the first fork of cow_data drawn by
+# make memmap on the solution and on two broken solutions (project3/broken/).
+MEMMAP_PICTURES := docs/memmap/fork-correct.svg docs/memmap/fork-parent-writable.svg \
+  docs/memmap/fork-no-child-reference.svg
+ifneq ($(PROJECT3_SRC_solution),)
+memmap-pictures: $(MEMMAP_PICTURES)
+docs/memmap/fork-correct.svg: $(BUILD)/keos-solution.iso grader/memmap_svg.py
+docs/memmap/fork-parent-writable.svg: $(BUILD)/keos-broken-parent_stays_writable.iso grader/memmap_svg.py
+docs/memmap/fork-no-child-reference.svg: $(BUILD)/keos-broken-no_child_reference.iso grader/memmap_svg.py
+$(MEMMAP_PICTURES):
+	@mkdir -p $(dir $@)
+	$(PYTHON) grader/memmap_run.py --iso $< --prog cow_data --ncpu 1 --mem $(MEM) \
+	  --out $(BUILD)/memmap-pictures/$(basename $(notdir $@)) --fork-svg $@
+else
+memmap-pictures:
+	@echo "memmap-pictures: needs the reference solution and project3/broken/ (staff tree)"
+endif
 
 # What a student hands in: build/submission.zip (the graded file, the revision, a note of
 # other changed files), checked as the grader will (grader/submit.py).

@@ -25,6 +25,14 @@ reference solution of project 3 and the student's skeleton:
   compat/*             the KeOS compatibility suite (grader/compat.py): kelibc's headers,
                        and course-style programs (on the solution; forking ones skipped
                        where there is none); with TESTS, only if TESTS names "compat"
+  memmap/*             `make memmap PROG=cow_data SOLUTION=1`: the page's pictures match the
+                       console log (fork shares every page read-only, copies marked, no
+                       external resource); sys_memmap's argument errors with snapshots on;
+                       the skeleton's page says fork is not implemented; the page in
+                       headless Chromium (installed by scripts/setup.sh browser, or the
+                       check says it is skipped): no script error, the log's processes and
+                       shared frames, a screenshot in build/test/memmap/; with TESTS, only
+                       if TESTS names "memmap"
   broken-NAME/*        each deliberately broken solution (project3/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
@@ -64,6 +72,7 @@ from dataclasses import dataclass
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_gradescope  # noqa: E402
 import check_grading  # noqa: E402
+import check_memmap  # noqa: E402
 import compat  # noqa: E402
 import grade  # noqa: E402
 import ktest  # noqa: E402
@@ -272,6 +281,8 @@ def main() -> int:
     run_kernel_tests(args, tally)
     if not args.tests or "compat" in args.tests:
         compat.check(args, tally)
+    if not args.tests or "memmap" in args.tests:
+        check_memmap.check(args, tally)
     if args.solution_iso and args.rubric:
         check_grading.grade_solution(args, tally)
         if args.tests:

@@ -16,6 +16,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from html import escape as html_escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cheating  # noqa: E402
@@ -26,6 +27,7 @@ import grade_submissions  # noqa: E402
 import handout  # noqa: E402
 import patching  # noqa: E402
 import report  # noqa: E402
+import report_html  # noqa: E402
 import results  # noqa: E402
 import submission  # noqa: E402
 from tally import Tally  # noqa: E402
@@ -224,7 +226,9 @@ def check_broken(args, tally: Tally) -> None:
             except patching.PatchError as e:
                 tally.check(suite, "patch applies", False, f"{patch_path}: {e}")
                 continue
-        g = _grade_source(args, suite, broken, tally, os.path.join(LOG_DIR, "broken", name))
+        drawn = patching.must_draw(patch)
+        g = _grade_source(args, suite, broken, tally, os.path.join(LOG_DIR, "broken", name),
+                          pictures=2 if drawn else 0)
         if g is None:
             continue
         show(g)
@@ -240,10 +244,28 @@ def check_broken(args, tally: Tally) -> None:
                 tally.check(suite, f"{test} says '{text}'", text in reasons.get(test, ""),
                             f"{test}: {verdicts.get(test, 'not graded')}: "
                             f"{reasons.get(test, '')[:300]}")
+        if drawn:
+            check_report(suite, g, drawn, tally)
+
+
+def check_report(suite: str, g: results.Grading, texts: list[str], tally: Tally) -> None:
+    """The grading report (report.html) of a broken solution draws its mistake: the
+    re-run of a failing test shows the texts of `Must draw:` in a picture, in red."""
+    path = os.path.join(g.log_dir, "report.html")
+    try:
+        with open(path) as f:
+            html = f.read()
+    except OSError:
+        html = ""
+    pictured = [t.name for t in g.tests if t.pictures]
+    for text in texts:
+        tally.check(suite, f"report.html draws '{text}'",
+                    '<g class="run wrong"' in html and html_escape(text) in html,
+                    f"{path}: pictures of {pictured or 'no test'}")
 
 
 def _grade_source(args, suite: str, source_text: str, tally: Tally,
-                  where: str = "") -> results.Grading | None:
+                  where: str = "", pictures: int = 0) -> results.Grading | None:
     """Grades `source_text` as a single-file submission, kept as `where`/fork.cpp (default:
     build/test/crafted/...), on the graded tests with the default timeout: a broken
     submission can make a long stress test run to its timeout, which takes minutes and
@@ -253,7 +275,8 @@ def _grade_source(args, suite: str, source_text: str, tally: Tally,
     os.makedirs(os.path.dirname(source), exist_ok=True)
     with open(source, "w") as f:
         f.write(source_text)
-    opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True)
+    opts = grade_options(args, os.path.join(LOG_DIR, f"grade-{suite}"), graded_only=True,
+                         pictures=pictures)
     if not opts.tests:
         opts.tests = quick_graded_tests(args.rubric)
     try:
@@ -262,6 +285,7 @@ def _grade_source(args, suite: str, source_text: str, tally: Tally,
         tally.check(suite, "grading", False, str(e))
         return None
     results.write_json(g, os.path.join(opts.log_dir, "results.json"))
+    report_html.write(g, os.path.join(opts.log_dir, "report.html"))
     return g
 
 

@@ -33,8 +33,10 @@ from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import judging  # noqa: E402
+import pictures  # noqa: E402
 import ktest  # noqa: E402
 import report  # noqa: E402
+import report_html  # noqa: E402
 import results  # noqa: E402
 import reference_times  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
@@ -76,6 +78,9 @@ class Options:
     # Called with the grading so far each time a test has its verdict (results written
     # as tests finish: a grader killed midway still leaves them).
     on_partial: Callable[[Grading], None] | None = None
+    # Failing fork/copy-on-write tests booted again with snapshots on, for the report's
+    # pictures (grader/pictures.py): at most this many; 0: none.
+    pictures: int = pictures.DEFAULT_LIMIT
 
     @property
     def scale(self) -> float:
@@ -320,6 +325,7 @@ def grade_iso(iso: str, opts: Options, clean: bool = True) -> Grading:
                                     rubric.group_sizes(), done,
                                     wall_s=time.monotonic() - started, log_dir=opts.log_dir))
     outcome = run_tests(iso, tests, opts, expect_panic, on_partial)
+    outcome = pictures.take(iso, outcome, {t.name: t for t in tests}, opts, opts.pictures)
     return Grading(rubric.project or opts.rubric, dict(rubric.groups), rubric.group_sizes(),
                    outcome, wall_s=time.monotonic() - started, log_dir=opts.log_dir,
                    boot_s=boot_s)
@@ -332,6 +338,7 @@ def write_outputs(g: Grading, opts: Options, json_path: str | None,
                   junit_path: str | None) -> list[str]:
     paths = [os.path.join(opts.log_dir, "results.json")]
     results.write_json(g, paths[0])
+    paths.append(report_html.write(g, os.path.join(opts.log_dir, "report.html")))
     if json_path:
         os.makedirs(os.path.dirname(json_path) or ".", exist_ok=True)
         results.write_json(g, json_path)
@@ -389,13 +396,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the tests' times to FILE (on the reference solution)")
     parser.add_argument("--fail-under", type=float, default=None, metavar="POINTS",
                         help="exit with status 1 below this score (default: full marks)")
+    parser.add_argument("--pictures", type=int, default=pictures.DEFAULT_LIMIT, metavar="N",
+                        help="boot up to N failing fork/CoW tests again with memory-map "
+                        "snapshots, for report.html (0: none)")
     args = parser.parse_args(argv)
     if args.kvm and not ktest.kvm_usable():
         print("grade: /dev/kvm is not usable; running without KVM", file=sys.stderr)
         args.kvm = False
     opts = Options(args.rubric, max(1, args.jobs), args.kvm, args.timeout_scale,
                    max(1, args.repeat), split_globs(args.tests), args.graded_only,
-                   args.log_dir, alone=args.alone, use_reference=not args.rubric_timeouts)
+                   args.log_dir, alone=args.alone, use_reference=not args.rubric_timeouts,
+                   pictures=args.pictures)
     seed = None if args.no_seed else os.path.join(args.skeleton, "build")
     import grade_submissions  # it builds on this module
     try:

@@ -3,7 +3,8 @@ context and removed lines must be found as they are, or the patch fails. Used fo
 deliberately broken solutions (project3/broken/*.patch, staff only), which prove that the
 grader can fail a wrong fork. Lines before the first `---` are a free-form header; a
 header line `# Must lose: a, b` names tests the broken code must not pass, and
-`# Must say: TEXT` (or `# Must say in a: TEXT`) a text their reasons (a's) must contain.
+`# Must say: TEXT` (or `# Must say in a: TEXT`) a text their reasons (a's) must contain,
+and `# Must draw: TEXT` a text the grading report's memory-map pictures must show.
 Python standard library only.
 """
 
@@ -52,6 +53,13 @@ def must_say(patch: str, test: str) -> list[str]:
     return texts
 
 
+def must_draw(patch: str) -> list[str]:
+    """Texts the grading report's memory-map pictures must show (`Must draw: TEXT`): the
+    mistake as the snapshots of a failing test's re-run see it (grader/pictures.py)."""
+    return [line.split(":", 1)[1].strip() for line in header(patch)
+            if line.lower().startswith("must draw:") and line.split(":", 1)[1].strip()]
+
+
 def _hunks(patch: str) -> list[tuple[int, list[str], list[str]]]:
     """(first old line, old lines, new lines) of each hunk."""
     hunks = []
@@ -96,3 +104,27 @@ def apply(text: str, patch: str) -> str:
         lines[at:at + len(old)] = new
         offset = at + len(new) - (number - 1) - len(old)
     return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """`patching.py SOURCE PATCH OUT`: writes SOURCE with PATCH applied to OUT (the
+    Makefile builds the broken kernels of docs/project3.md's pictures this way)."""
+    import sys
+    if len(argv) != 3:
+        print("usage: patching.py SOURCE PATCH OUT", file=sys.stderr)
+        return 2
+    source, patch, out = argv
+    with open(source) as f, open(patch) as p:
+        try:
+            text = apply(f.read(), p.read())
+        except PatchError as e:
+            print(f"{patch}: {e}", file=sys.stderr)
+            return 1
+    with open(out, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))

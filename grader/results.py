@@ -41,6 +41,7 @@ class TestResult:
     log: str = ""  # the serial log of its (first failing) boot
     runs: list[str] = field(default_factory=list)  # each run's verdict (--repeat)
     visibility: str = "visible"  # Gradescope's: visible, hidden, after_due_date, ...
+    pictures: str = ""  # the log of a re-run with memory-map snapshots (grader/pictures.py)
 
     @property
     def passed(self) -> bool:
@@ -146,6 +147,9 @@ def test_output(t: TestResult, tail: int = 0) -> str:
         lines.append(f"passed in {t.time_s:.2f} s")
     elif t.log:
         lines.append(f"log: {t.log}")
+    if t.pictures and tail and not t.passed:
+        import pictures  # only here: it reads the kernel's console protocol
+        lines += pictures.text(t.pictures)
     return "\n".join(lines)
 
 

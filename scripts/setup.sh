@@ -7,9 +7,10 @@
 # Usage: scripts/setup.sh [--check] [SET]
 #   SET is the group of tools to check: "build" (the default: what `make`, `make run`,
 #   `make test` and `make unit` need), "docs" (Doxygen and Graphviz, for `make docs` and
-#   `make diagrams`), "gdb" (the debugger, for `make gdb`) or "chroot" (debootstrap and
-#   unzip, for the Gradescope bundle's trial in a fresh Debian root: make test as root,
-#   make gradescope-chroot).
+#   `make diagrams`), "gdb" (the debugger, for `make gdb`), "browser" (Chromium, for the
+#   headless check of `make memmap`'s page that `make test` runs) or "chroot" (debootstrap
+#   and unzip, for the Gradescope bundle's trial in a fresh Debian root: make test as
+#   root, make gradescope-chroot).
 #   --check only checks: it exits 1 and lists what is missing.
 set -euo pipefail
 
@@ -18,8 +19,8 @@ set_name=build
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=1 ;;
-    build | docs | gdb | chroot) set_name="$arg" ;;
-    *) echo "usage: $0 [--check] [build|docs|gdb|chroot]" >&2; exit 2 ;;
+    build | docs | gdb | browser | chroot) set_name="$arg" ;;
+    *) echo "usage: $0 [--check] [build|docs|gdb|browser|chroot]" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +42,9 @@ docs_requirements=(
 gdb_requirements=(
   "gdb gdb"
 )
+browser_requirements=(
+  "chromium chromium"
+)
 chroot_requirements=(
   "debootstrap debootstrap"
   "unzip unzip"
@@ -49,6 +53,7 @@ case "$set_name" in
   build) requirements=("${build_requirements[@]}") ;;
   docs) requirements=("${docs_requirements[@]}") ;;
   gdb) requirements=("${gdb_requirements[@]}") ;;
+  browser) requirements=("${browser_requirements[@]}") ;;
   chroot) requirements=("${chroot_requirements[@]}") ;;
 esac
 

@@ -147,3 +147,10 @@ KEOS_USER_TEST(libc_assert, .program = "libc_assert", .exit_code = 1,
                    "before the assertion\n"
                    "User process ABORT at userland/tests/libc_assert.c:16 in "
                    "check_total(): assertion `sum(values, 4) == 11' failed.\n")
+
+// --- The test-only snapshot call (userland/tests/sys_memmap.c) ---
+
+// Snapshots are off in test boots: the call is -ENOSYS whatever its argument. make test's
+// memmap check runs the program with them on, where it checks the argument errors.
+KEOS_USER_TEST(sys_memmap, .program = "sys_memmap", .exit_code = 0,
+               .stdout_text = "snapshots off\n")

@@ -130,6 +130,7 @@ void kernel_main() {
   keos::sched::init_bsp(abyss::this_cpu().kernel_stack_top);
   abyss::set_kernel_fault_hook(keos::handle_kernel_fault);
   keos::init_user_mode();
+  keos::memmap::init_from_cmdline(abyss::kernel_cmdline());
   keos::init_user_mode_this_cpu();
   abyss::smp::start_aps(alloc_boot_stack, ap_main);
   abyss::time::start_timer_this_cpu();

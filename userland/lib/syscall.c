@@ -45,6 +45,8 @@ int munmap(void *addr) { return (int)syscall1(SYS_MUNMAP, addr); }
 
 pid_t fork(void) { return (pid_t)syscall0(SYS_FORK); }
 
+int memmap_snapshot(const char *label) { return (int)syscall1(SYS_MEMMAP_SNAPSHOT, label); }
+
 int thread_create(const char *name, void *stack, void *(*fn)(void *), void *arg) {
   return (int)syscall4(kSysThreadCreate, name, stack, fn, arg);
 }

@@ -97,7 +97,10 @@ Result<JoinHandle> start_process(Box<Process> process, const Registers& regs, co
   ThreadBuilder builder(name);
   builder.attach_task(std::move(process));
   if (fpu == FpuState::kInherit) builder.inherit_fpu_state();
-  return builder.spawn([start] { launch(start); });
+  return builder.spawn([start] {
+    if (memmap::enabled()) memmap::process_started();
+    launch(start);
+  });
 }
 
 Result<int> run_elf(const char* name, const char* const* args, std::size_t argc) {

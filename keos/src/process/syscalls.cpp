@@ -173,6 +173,10 @@ Result<std::uint64_t> Process::dispatch(SyscallAbi& abi) {
       if (mode == 1) return pte.value().raw();
       return pte.value().pa().value() | va.page_offset();
     }
+
+    case Sys::kMemmapSnapshot:
+      TRY(memmap::snapshot_requested(Va(abi.arg(0))));
+      return 0;
   }
   return Err(KernelError::kNoSys);
 }

@@ -38,6 +38,13 @@ void exit_if_killed() {
   Current::exit(-1);
 }
 
+UserFaultObserver g_fault_observer = nullptr;  // set once, before the observed hook
+
+// The ring-3 exception path. Two copies: the plain one that every boot installs, and one
+// that also tells g_fault_observer about each page fault before and after the task
+// handles it (make memmap). The copy is chosen once, at boot, so that the plain path,
+// which the benchmarks count in instructions, has no test for an observer at all.
+template <bool kObserved>
 void handle_user_exception(abyss::TrapFrame& frame) {
   // CR2 first, while interrupts are still off: once they are on, this thread can be
   // preempted, and another thread's page fault on this CPU (or a move to another CPU)
@@ -49,7 +56,14 @@ void handle_user_exception(abyss::TrapFrame& frame) {
   if (vector != abyss::Vector::kPageFault || task == nullptr) {
     end_for_exception(frame, address, nullptr);
   }
+  if constexpr (kObserved) {
+    g_fault_observer(*task, frame.error_code, Va(address), FaultPhase::kBefore, true);
+  }
   Result<void> resolved = task->page_fault(frame.error_code, Va(address));
+  if constexpr (kObserved) {
+    g_fault_observer(*task, frame.error_code, Va(address), FaultPhase::kAfter,
+                     resolved.is_ok());
+  }
   if (resolved.is_err()) end_for_exception(frame, address, error_name(resolved.error()));
   exit_if_killed();
 }
@@ -74,7 +88,13 @@ void launch(const Registers& regs) {
   keos_enter_user(&copy);
 }
 
-void init_user_mode() { abyss::set_user_exception_hook(handle_user_exception); }
+void init_user_mode() { abyss::set_user_exception_hook(handle_user_exception<false>); }
+
+void observe_user_faults(UserFaultObserver observer) {
+  KASSERT(observer != nullptr);
+  g_fault_observer = observer;
+  abyss::set_user_exception_hook(handle_user_exception<true>);
+}
 
 void init_user_mode_this_cpu() {
   using namespace abyss::cpu;

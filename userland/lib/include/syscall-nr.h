@@ -14,5 +14,7 @@
 #define SYS_MUNMAP 9
 #define SYS_FORK 10
 #define SYS_GETPHYS 0x81
+// Test only, not in KeOS: a memory-map snapshot (memmap_snapshot() in syscall.h).
+#define SYS_MEMMAP_SNAPSHOT 0x82
 
 #endif

@@ -76,6 +76,13 @@ int munmap(void *addr);
 // in the parent.
 pid_t fork(void);
 
+// Not in KeOS, for `make memmap`: asks the kernel to print a snapshot of the user address
+// spaces (every page, its frame, the frame's reference count, the entry's rights) named
+// `label` (NULL: none; at most 47 of the characters A-Z a-z 0-9 _ . , : + -, others show
+// as _). Returns 0; -ENOSYS when the kernel was not started with snapshots on (any
+// ordinary run), -EFAULT for a bad pointer, -ENAMETOOLONG for a longer label.
+int memmap_snapshot(const char *label);
+
 // Fills `buf` with `len` random bytes from the CPU's RDRAND (no system call); returns len.
 ssize_t getrandom(void *buf, size_t len, unsigned int flags);
 

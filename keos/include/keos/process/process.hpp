@@ -10,6 +10,7 @@
 
 #include <keos/process/file_struct.hpp>
 #include <keos/process/lazy_pager.hpp>
+#include <keos/process/memmap.hpp>
 #include <keos/process/mm_struct.hpp>
 #include <keos/syscall/abi.hpp>
 #include <keos/task.hpp>
@@ -26,6 +27,11 @@ class Process final : public Task {
   /// long), kNoMemory.
   static Result<Box<Process>> create(const char* name, const char* const* args, std::size_t argc,
                                  Registers& regs);
+
+  /// Leaves the memory-map snapshots' table (when they are on) before its pages go.
+  ~Process() override {
+    if (memmap::enabled()) memmap::process_destroyed(*this);
+  }
 
   /// The process's page table.
   PageTable& page_table() override { return mm_.page_table(); }
@@ -49,7 +55,9 @@ class Process final : public Task {
  private:
   friend class Box<Process>;  // create() and fork() make processes with Box<Process>::create
   Process(MmStruct<LazyPager>&& mm, FileStruct&& files)
-      : files_(std::move(files)), mm_(std::move(mm)) {}
+      : files_(std::move(files)), mm_(std::move(mm)) {
+    if (memmap::enabled()) memmap::process_created(*this);
+  }
   Result<std::uint64_t> dispatch(SyscallAbi& abi);
 
   // The last page fault (its page | its error code) and how many times in a row it came

@@ -25,6 +25,7 @@ enum class Sys : std::uint64_t {
   kMunmap = 9,
   kFork = 10,
   kGetPhys = 0x81,
+  kMemmapSnapshot = 0x82,  ///< test only: a memory-map snapshot (keos/process/memmap.hpp)
 };
 
 /// A view of the saved registers of one system call (see the file comment).

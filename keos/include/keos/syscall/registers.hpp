@@ -12,6 +12,8 @@
 
 namespace keos {
 
+class Task;
+
 /// The saved user registers; see abyss::TrapFrame for the fields.
 using Registers = abyss::TrapFrame;
 
@@ -27,5 +29,17 @@ Registers user_registers(Va entry, Va stack);
 void init_user_mode_this_cpu();
 /// Installs the ring-3 exception path (the user-exception hook); once, at boot.
 void init_user_mode();
+
+/// When a user page-fault observer is called: before the task handles the fault, or after.
+enum class FaultPhase { kBefore, kAfter };
+/// Sees a ring-3 page fault of `task` (error code, address) before and after the task
+/// handles it; `resolved` is the outcome (after), true before. Runs on the faulting thread,
+/// interrupts on.
+using UserFaultObserver = void (*)(Task& task, std::uint64_t error_code, Va address,
+                                   FaultPhase phase, bool resolved);
+/// Replaces the ring-3 exception path with one that calls `observer` around every page
+/// fault (snapshots, keos/process/memmap.hpp). Once, at boot, after init_user_mode();
+/// without it the fault path has no observer test at all.
+void observe_user_faults(UserFaultObserver observer);
 
 }  // namespace keos

@@ -24,6 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktest  # noqa: E402
 import live  # noqa: E402
+import toolchain  # noqa: E402
 
 
 def free_port() -> int:
@@ -195,7 +196,7 @@ def run_gdb(args, boot: ktest.Boot) -> int:
             qemu = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=subprocess.STDOUT)
         try:
-            return subprocess.call(["gdb", "-q", "-x", script] + shlex.split(args.gdb_args))
+            return subprocess.call([toolchain.tool("gdb"), "-q", "-x", script] + shlex.split(args.gdb_args))
         finally:
             qemu.kill()
             qemu.wait()

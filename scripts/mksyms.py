@@ -3,7 +3,10 @@
 
   mksyms.py KERNEL.elf OUT.bin        table of the text symbols of KERNEL.elf
   mksyms.py --same A.elf B.elf        fail unless A and B place every text symbol alike
+
+nm is the kernel toolchain's: $CROSS (exported by the Makefile) plus "nm".
 """
+import os
 import re
 import struct
 import subprocess
@@ -13,7 +16,7 @@ LINE = re.compile(r"^([0-9a-f]+) (?:([0-9a-f]+) )?([tTwW]) (.+)$")
 
 
 def text_symbols(elf):
-    out = subprocess.run(["nm", "-n", "-S", "-C", "--defined-only", elf],
+    out = subprocess.run([os.environ.get("CROSS", "") + "nm", "-n", "-S", "-C", "--defined-only", elf],
                          check=True, capture_output=True, text=True).stdout
     symbols = []
     for line in out.splitlines():

@@ -220,6 +220,17 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 # ---------------------------------------------------------------------------------------
+# Editors: compile_commands.json (clangd, VS Code) with the real flags of every compiled
+# file (kernel, student's file, unit tests, user programs), read from a dry run of the
+# build itself (scripts/compdb.py); .clangd drops the GCC-only flags for clangd.
+
+COMPDB_TARGETS = $(KERNEL_OBJS) $(foreach v,$(VARIANTS),$(BUILD)/kernel/$(PROJECT3_SRC_$v:.cpp=.o)) \
+  $(USER_CRT0) $(USER_LIB_OBJS) $(USER_PROGS) $(COMPAT_PROGS) $(UNIT_OBJS)
+compdb:
+	$(Q)$(PYTHON) scripts/compdb.py --out compile_commands.json -- \
+	  $(MAKE) --no-print-directory -n -B $(COMPDB_TARGETS)
+
+# ---------------------------------------------------------------------------------------
 # Running
 
 # ARGS and STDIN reach run.py through the environment, so any quotes in them arrive intact

@@ -248,8 +248,13 @@ test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN) | run-tools
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
-gdb: $(ISO) | run-tools gdb-tools
-	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC)
+# GDB_PORT: the port QEMU waits on (default: a free one); GDB_WAIT=1: start no GDB, wait
+# for one to attach with build/gdb/attach.gdb (VS Code's launch.json), with no time-out.
+GDB_PORT ?=
+GDB_WAIT ?=
+gdb: $(ISO) | run-tools $(if $(GDB_WAIT),,gdb-tools)
+	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC) \
+	  $(if $(GDB_PORT),--gdb-port $(GDB_PORT)) $(if $(GDB_WAIT),--gdb-wait)
 
 # The autograder (grader/grade.py; docs/grading.md). Grades $(ISO) (SOLUTION=1: the
 # reference solution), or a submission built on a pristine copy of the skeleton (the

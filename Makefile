@@ -111,7 +111,7 @@ ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
 .PHONY: all run test unit gdb grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools \
-  run-tools unit-tools compdb
+  run-tools unit-tools test-tools compdb
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -135,6 +135,8 @@ run-tools:
 	@scripts/setup.sh --for "make $(firstword $(filter run test grade gdb bench fuzz,$(MAKECMDGOALS)) run)" run
 unit-tools:
 	@scripts/setup.sh --for "make $(firstword $(filter unit test,$(MAKECMDGOALS)) unit)" unit
+test-tools:
+	@scripts/setup.sh --for "make test" run unit clangd
 
 # ---------------------------------------------------------------------------------------
 # Kernel
@@ -226,8 +228,9 @@ unit: $(UNIT_BIN)
 
 COMPDB_TARGETS = $(KERNEL_OBJS) $(foreach v,$(VARIANTS),$(BUILD)/kernel/$(PROJECT3_SRC_$v:.cpp=.o)) \
   $(USER_CRT0) $(USER_LIB_OBJS) $(USER_PROGS) $(COMPAT_PROGS) $(UNIT_OBJS)
+COMPDB_OUT ?= compile_commands.json
 compdb:
-	$(Q)$(PYTHON) scripts/compdb.py --out compile_commands.json -- \
+	$(Q)$(PYTHON) scripts/compdb.py --out $(COMPDB_OUT) -- \
 	  $(MAKE) --no-print-directory -n -B $(COMPDB_TARGETS)
 
 # ---------------------------------------------------------------------------------------
@@ -243,7 +246,7 @@ RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(T
 run: $(ISO) | run-tools
 	$(Q)$(PYTHON) grader/run.py $(RUN_FLAGS) $(if $(PROG),,--rubric $(PROJECT3_RUBRIC)) $(if $(V),--verbose)
 
-test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN) | run-tools
+test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN) | test-tools
 	$(PYTHON) grader/check.py --iso $(BUILD)/keos-student.iso --rubric $(PROJECT3_RUBRIC) \
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')

@@ -50,6 +50,8 @@ GDB := $(CROSS)gdb
 HOSTCXX ?= g++
 NASM := nasm
 GRUB_MKRESCUE ?= grub-mkrescue
+# GNU tar (the root file system's reproducible archive); macOS: TAR=gtar (gnu-tar).
+TAR ?= tar
 # Where Catch2 is installed (its include/ and lib/): Debian's /usr, Homebrew's prefix.
 CATCH2_PREFIX ?= /usr
 export HOSTCXX GRUB_MKRESCUE CATCH2_PREFIX
@@ -170,7 +172,7 @@ ROOTFS := $(BUILD)/rootfs.tar
 $(ROOTFS): $(ROOTFS_FILES)
 	@rm -rf $(BUILD)/rootfs && mkdir -p $(BUILD)/rootfs
 	$(Q)cp $(ROOTFS_FILES) $(BUILD)/rootfs/
-	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+	$(Q)$(TAR) --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
 	  -cf $@ -C $(BUILD)/rootfs $(notdir $(ROOTFS_FILES))
 
 # One kernel variant ($1): two links (the first gives the addresses for the symbol table,

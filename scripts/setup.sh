@@ -100,21 +100,19 @@ for s in "${sets[@]}"; do
   while read -r line; do requirements+=("$line"); done < <(requirements_of "$s")
 done
 
-missing_tools=() debian=() brew=()
-not_debian=  # a missing tool that no Debian package provides (a cross compiler)
-add_unique() {  # add_unique ARRAY-NAME VALUE
-  local -n arr="$1"
-  [ "$2" = - ] && return 0
-  for v in "${arr[@]}"; do [ "$v" = "$2" ] && return 0; done
-  arr+=("$2")
+# Space-separated lists (macOS's bash 3.2 has no namerefs, and no empty arrays under -u).
+missing_tools="" debian="" brew=""
+not_debian=""  # a missing tool that no Debian package provides (a cross compiler)
+add_word() {  # add_word "LIST" WORD: the list with WORD added once ("-": nothing)
+  case " $1 " in *" $2 "*) echo "$1" ;; *) [ "$2" = - ] && echo "$1" || echo "${1:+$1 }$2" ;; esac
 }
 for req in "${requirements[@]}"; do
   read -r tool deb br <<<"$req"
   if ! have "$tool"; then
-    missing_tools+=("$tool")
+    missing_tools="$(add_word "$missing_tools" "$tool")"
     [ "$deb" != - ] || not_debian=1
-    add_unique debian "$deb"
-    add_unique brew "$br"
+    debian="$(add_word "$debian" "$deb")"
+    brew="$(add_word "$brew" "$br")"
   fi
 done
 
@@ -130,13 +128,13 @@ check_qemu_version() {
   fi
 }
 
-if [ ${#missing_tools[@]} -eq 0 ]; then
+if [ -z "$missing_tools" ]; then
   for s in "${sets[@]}"; do [ "$s" != run ] || check_qemu_version; done
   exit 0
 fi
 
 if [ -n "$check_only" ]; then
-  echo "missing for $what: ${missing_tools[*]} (Debian packages: ${debian[*]:-none})" >&2
+  echo "missing for $what: $missing_tools (Debian packages: ${debian:-none})" >&2
   exit 1
 fi
 
@@ -151,13 +149,13 @@ if command -v apt-get >/dev/null 2>&1 && [ -z "$not_debian" ]; then
 fi
 
 if [ -z "$can_apt" ]; then
-  echo "setup: $what needs what is not installed: ${missing_tools[*]}" >&2
+  echo "setup: $what needs what is not installed: $missing_tools" >&2
   if command -v apt-get >/dev/null 2>&1 && [ -z "$not_debian" ]; then
-    echo "setup: the Debian/Ubuntu packages: ${debian[*]}" >&2
-    echo "setup: install them with:  sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends ${debian[*]}'" >&2
+    echo "setup: the Debian/Ubuntu packages: $debian" >&2
+    echo "setup: install them with:  sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends $debian'" >&2
     echo "setup: (no root here? ask for them, or use the container: docs/platforms.md)" >&2
-  elif command -v brew >/dev/null 2>&1 && [ ${#brew[@]} -gt 0 ]; then
-    echo "setup: install them with:  brew install ${brew[*]}" >&2
+  elif command -v brew >/dev/null 2>&1 && [ -n "$brew" ]; then
+    echo "setup: install them with:  brew install $brew" >&2
     echo "setup: then see docs/platforms.md (macOS: CROSS=x86_64-elf-)" >&2
   else
     echo "setup: see docs/platforms.md for this system, or use the container" >&2
@@ -165,12 +163,12 @@ if [ -z "$can_apt" ]; then
   exit 1
 fi
 
-echo "setup: installing ${debian[*]} (for $what)" >&2
+echo "setup: installing $debian (for $what)" >&2
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # sudo_cmd is empty (root) or two words
 $sudo_cmd apt-get update -qq
 # shellcheck disable=SC2086
-$sudo_cmd apt-get install -y -qq --no-install-recommends "${debian[@]}" >/dev/null
+$sudo_cmd apt-get install -y -qq --no-install-recommends $debian >/dev/null
 for req in "${requirements[@]}"; do
   read -r tool deb _ <<<"$req"
   have "$tool" || { echo "setup: $deb installed but $tool is still missing" >&2; exit 1; }

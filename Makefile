@@ -130,7 +130,7 @@ all: $(ISO)
 
 # Tool checks (scripts/setup.sh): each target asks only for the tools it uses, installs
 # what is missing (or names the packages and says how). Order-only: they force no rebuild.
-# `make tools` checks them all, as CI's install step.
+# `make tools` is the build's set; `scripts/setup.sh image` installs every set (CI does).
 tools:
 	@scripts/setup.sh --for "make" build
 run-tools:

@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import shlex
+import signal
 import tarfile
 import tempfile
 import socket
@@ -188,6 +189,11 @@ def wait_for_debugger(boot: ktest.Boot, cmdline_file: str, log: str) -> int:
     kept in `log`. Exit status 0 if the kernel's tests passed."""
     qemu = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def interrupted(signum, frame):  # a closed terminal or a stopped task: QEMU goes too
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     with open(QEMU_PID_FILE, "w") as f:
         f.write(f"{qemu.pid}\n")
     print(f"run: waiting for the debugger on {boot.gdb_host}:{boot.gdb_port} (no time-out); "

@@ -138,7 +138,9 @@ def gdb_script(path: str, elf: str, port: int, program_elf: str | None) -> None:
         f"file {elf}",
     ]
     if os.path.exists(PAGETABLE_SCRIPT):
-        lines.append(f"source {PAGETABLE_SCRIPT}")  # pagetable, pagewalk
+        # Relative to the tree's top, like the other paths: the same script serves a GDB
+        # outside the container that wrote it (docs/platforms.md).
+        lines.append(f"source {os.path.relpath(PAGETABLE_SCRIPT)}")  # pagetable, pagewalk
     if program_elf:
         # A static user program linked at its own addresses (userland/user.ld).
         lines.append(f"add-symbol-file {program_elf}")

@@ -35,10 +35,26 @@ Q := $(if $(V),,@)
 # ---------------------------------------------------------------------------------------
 # Toolchains
 
-CXX := g++
-LD := ld
-OBJCOPY := objcopy
+# Every program of the kernel's toolchain is CROSS plus its GNU name, so one variable
+# selects a cross toolchain (macOS: `make CROSS=x86_64-elf-`, docs/platforms.md); the
+# user programs' compiler (userland/keos-cc) and the Python scripts that run nm, readelf,
+# addr2line or GDB read the same CROSS (exported). The host unit tests are built by
+# HOSTCXX, the host's own C++ compiler, never a cross one.
+CROSS ?=
+export CROSS
+CXX := $(CROSS)g++
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+AR := $(CROSS)ar
+GDB := $(CROSS)gdb
+HOSTCXX ?= g++
 NASM := nasm
+GRUB_MKRESCUE ?= grub-mkrescue
+# GNU tar (the root file system's reproducible archive); macOS: TAR=gtar (gnu-tar).
+TAR ?= tar
+# Where Catch2 is installed (its include/ and lib/): Debian's /usr, Homebrew's prefix.
+CATCH2_PREFIX ?= /usr
+export HOSTCXX GRUB_MKRESCUE CATCH2_PREFIX
 
 KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
   -mno-red-zone -mgeneral-regs-only -fpie -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
@@ -58,10 +74,14 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-
 
 HOST_CXXFLAGS := -std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
   -fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP
-CATCH2_V3 := $(wildcard /usr/include/catch2/catch_test_macros.hpp)
+CATCH2_V3 := $(wildcard $(CATCH2_PREFIX)/include/catch2/catch_test_macros.hpp)
 ifneq ($(CATCH2_V3),)
   HOST_CXXFLAGS += -DKEOS_CATCH2_V3
   HOST_LIBS := -lCatch2Main -lCatch2
+endif
+ifneq ($(CATCH2_PREFIX),/usr)
+  HOST_CXXFLAGS += -I$(CATCH2_PREFIX)/include
+  HOST_LIBS := -L$(CATCH2_PREFIX)/lib $(HOST_LIBS)
 endif
 
 # ---------------------------------------------------------------------------------------
@@ -92,7 +112,8 @@ KERNEL_ELF := $(BUILD)/kernel-$(VARIANT).elf
 ISO := $(BUILD)/keos-$(VARIANT).iso
 UNIT_BIN := $(BUILD)/unit/unit_tests
 
-.PHONY: all run test unit gdb memmap memmap-pictures grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools
+.PHONY: all run test unit gdb memmap memmap-pictures grade submit handout gradescope gradescope-chroot bench fuzz clean tools FORCE docs diagrams docs-tools gdb-tools \
+  run-tools unit-tools test-tools compdb
 .DEFAULT_GOAL := all
 
 # Objects depend on a stamp holding their flags, so changing a flag rebuilds them.
@@ -101,15 +122,23 @@ define flags_stamp
 	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
 endef
 $(BUILD)/kernel.flags: FORCE
-	$(call flags_stamp,$(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES))
+	$(call flags_stamp,$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_INCLUDES))
 $(BUILD)/unit.flags: FORCE
-	$(call flags_stamp,$(HOST_CXXFLAGS) $(KERNEL_INCLUDES))
+	$(call flags_stamp,$(HOSTCXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES))
 
 all: $(ISO)
 
-# Tool check: installs what is missing (or says how). Order-only, so it forces no rebuild.
+# Tool checks (scripts/setup.sh): each target asks only for the tools it uses, installs
+# what is missing (or names the packages and says how). Order-only: they force no rebuild.
+# `make tools` is the build's set; `scripts/setup.sh image` installs every set (CI does).
 tools:
-	@scripts/setup.sh
+	@scripts/setup.sh --for "make" build
+run-tools:
+	@scripts/setup.sh --for "make $(firstword $(filter run test grade gdb bench fuzz,$(MAKECMDGOALS)) run)" run
+unit-tools:
+	@scripts/setup.sh --for "make $(firstword $(filter unit test,$(MAKECMDGOALS)) unit)" unit
+test-tools:
+	@scripts/setup.sh --for "make test" run unit clangd
 
 # ---------------------------------------------------------------------------------------
 # Kernel
@@ -149,7 +178,7 @@ $(ROOTFS): $(ROOTFS_FILES)
 	$(Q)cp $(filter-out $(USER_PROGS),$(ROOTFS_FILES)) $(BUILD)/rootfs/
 	$(Q)for f in $(filter $(USER_PROGS),$(ROOTFS_FILES)); do \
 	  $(OBJCOPY) --strip-debug $$f $(BUILD)/rootfs/$${f##*/} || exit 1; done
-	$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+	$(Q)$(TAR) --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
 	  -cf $@ -C $(BUILD)/rootfs $(notdir $(ROOTFS_FILES))
 
 # One kernel variant ($1): two links (the first gives the addresses for the symbol table,
@@ -176,7 +205,7 @@ $(BUILD)/keos-$1.iso: $(BUILD)/kernel-$1.elf $(ROOTFS) scripts/grub.cfg | tools
 	$(OBJCOPY) --strip-debug $(BUILD)/kernel-$1.elf $(BUILD)/iso-$1/boot/kernel.elf
 	cp $(ROOTFS) $(BUILD)/iso-$1/boot/rootfs.tar
 	cp scripts/grub.cfg $(BUILD)/iso-$1/boot/grub/grub.cfg
-	grub-mkrescue -o $$@ --install-modules="multiboot2 normal iso9660 biosdisk" \
+	$(GRUB_MKRESCUE) -o $$@ --install-modules="multiboot2 normal iso9660 biosdisk" \
 	  --locales= --fonts= --themes= $(BUILD)/iso-$1 2>$(BUILD)/grub-mkrescue-$1.log || \
 	  { cat $(BUILD)/grub-mkrescue-$1.log; exit 1; }
 endef
@@ -196,20 +225,32 @@ $(foreach n,$(BROKEN_NAMES),$(eval $(call kernel_variant,broken-$n)))
 # ---------------------------------------------------------------------------------------
 # Host unit tests (Catch2, AddressSanitizer + UBSan)
 
-$(BUILD)/unit/%.o: %.cpp $(BUILD)/unit.flags | tools
+$(BUILD)/unit/%.o: %.cpp $(BUILD)/unit.flags | unit-tools
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCXX $<")
-	$(Q)$(CXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -Ikeos/tests/support -c $< -o $@
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $(KERNEL_INCLUDES) -Iabyss/tests/support -Ikeos/tests/support -c $< -o $@
 
 # Catch2's own main is third-party code: GCC's -Wmaybe-uninitialized misfires inside it.
 $(BUILD)/unit/abyss/tests/support/main.o: HOST_CXXFLAGS += -w
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(HOST_CXXFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) -o $@ $^ $(HOST_LIBS)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+
+# ---------------------------------------------------------------------------------------
+# Editors: compile_commands.json (clangd, VS Code) with the real flags of every compiled
+# file (kernel, student's file, unit tests, user programs), read from a dry run of the
+# build itself (scripts/compdb.py); .clangd drops the GCC-only flags for clangd.
+
+COMPDB_TARGETS = $(KERNEL_OBJS) $(foreach v,$(VARIANTS),$(BUILD)/kernel/$(PROJECT3_SRC_$v:.cpp=.o)) \
+  $(USER_CRT0) $(USER_LIB_OBJS) $(USER_PROGS) $(COMPAT_PROGS) $(UNIT_OBJS)
+COMPDB_OUT ?= compile_commands.json
+compdb:
+	$(Q)$(PYTHON) scripts/compdb.py --out $(COMPDB_OUT) -- \
+	  $(MAKE) --no-print-directory -n -B $(COMPDB_TARGETS)
 
 # ---------------------------------------------------------------------------------------
 # Running
@@ -221,16 +262,21 @@ RUN_FLAGS = --iso $(ISO) --ncpu $(NCPU) --mem $(MEM) $(if $(KVM),--kvm) $(if $(T
   $(if $(PROG),--prog '$(PROG)' --args "$$ARGS" --stdin "$$STDIN") \
   $(if $(EXTRA_PROGS),--extra-progs '$(EXTRA_PROGS)') $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE))
 
-run: $(ISO)
+run: $(ISO) | run-tools
 	$(Q)$(PYTHON) grader/run.py $(RUN_FLAGS) $(if $(PROG),,--rubric $(PROJECT3_RUBRIC)) $(if $(V),--verbose)
 
-test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN)
+test: $(foreach v,$(VARIANTS),$(BUILD)/keos-$v.iso) $(UNIT_BIN) | test-tools
 	$(PYTHON) grader/check.py --iso $(BUILD)/keos-student.iso --rubric $(PROJECT3_RUBRIC) \
 	  $(if $(PROJECT3_SRC_solution),--solution-iso $(BUILD)/keos-solution.iso) \
 	  --unit $(UNIT_BIN) --mem $(MEM) --jobs $(JOBS) $(if $(KVM),--kvm) $(if $(TESTS),--tests '$(TESTS)')
 
-gdb: $(ISO) | gdb-tools
-	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC)
+# GDB_PORT: the port QEMU waits on (default: a free one); GDB_WAIT=1: start no GDB, wait
+# for one to attach with build/gdb/attach.gdb (VS Code's launch.json), with no time-out.
+GDB_PORT ?=
+GDB_WAIT ?=
+gdb: $(ISO) | run-tools $(if $(GDB_WAIT),,gdb-tools)
+	$(PYTHON) grader/run.py $(RUN_FLAGS) --gdb --elf $(KERNEL_ELF) --rubric $(PROJECT3_RUBRIC) \
+	  $(if $(GDB_PORT),--gdb-port $(GDB_PORT)) $(if $(GDB_WAIT),--gdb-wait)
 
 # The autograder (grader/grade.py; docs/grading.md). Grades $(ISO) (SOLUTION=1: the
 # reference solution), or a submission built on a pristine copy of the skeleton (the
@@ -240,7 +286,7 @@ GRADE_FLAGS = --rubric $(PROJECT3_RUBRIC) --jobs $(JOBS) $(if $(KVM),--kvm) \
   $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE)) \
   $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER)) $(GRADE_ARGS)
 
-grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO))
+grade: $(if $(SUBMISSION)$(SUBMISSIONS),$(BUILD)/keos-student.iso,$(ISO)) | run-tools
 	$(PYTHON) grader/grade.py $(GRADE_FLAGS) \
 	  $(if $(SUBMISSIONS),--bulk '$(SUBMISSIONS)',$(if $(SUBMISSION),--submission '$(SUBMISSION)',--iso $(ISO)))
 
@@ -295,13 +341,13 @@ gradescope-chroot: gradescope
 	grader/gradescope/chroot_check.sh --jobs $(JOBS) $(GS_CHROOT_FLAGS)
 
 gdb-tools:
-	@scripts/setup.sh gdb
+	@scripts/setup.sh --for "make gdb" gdb
 
 # Benchmarks (bench/bench.py) on the reference solution's kernel (in the handout: the
 # student's, once fork works): BENCH_MODE=tcg (default), icount (QEMU counts instructions)
 # or kvm. Results: build/bench/results.json.
 BENCH_MODE ?= $(if $(KVM),kvm,tcg)
-bench: $(BUILD)/keos-$(if $(PROJECT3_SRC_solution),solution,student).iso
+bench: $(BUILD)/keos-$(if $(PROJECT3_SRC_solution),solution,student).iso | run-tools
 	$(PYTHON) bench/bench.py --iso $< --mode $(BENCH_MODE) --mem $(MEM)
 
 # ---------------------------------------------------------------------------------------
@@ -311,7 +357,7 @@ bench: $(BUILD)/keos-$(if $(PROJECT3_SRC_solution),solution,student).iso
 DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard docs/diagrams/*.dot))
 
 docs-tools:
-	@scripts/setup.sh docs
+	@scripts/setup.sh --for "make $(firstword $(filter docs diagrams,$(MAKECMDGOALS)) docs)" docs
 
 # Doxygen writes its warnings to a log; a single warning fails the target.
 docs: $(DIAGRAMS) | docs-tools

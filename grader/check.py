@@ -33,6 +33,11 @@ reference solution of project 3 and the student's skeleton:
                        check says it is skipped): no script error, the log's processes and
                        shared frames, a screenshot in build/test/memmap/; with TESTS, only
                        if TESTS names "memmap"
+  compdb/*             `make compdb`'s database covers every compiled file with its kind's
+                       compiler and flags; clangd --check finds no error in the student's
+                       file, a unit test and a user program (grader/check_toolchain.py)
+  prefixed/*           a real build with CROSS=x86_64-elf- (in a copy of the tree) calls
+                       no unprefixed toolchain program; the unit tests use HOSTCXX
   broken-NAME/*        each deliberately broken solution (project3/broken/NAME.patch applied
                        to the solution) graded as a submission must lose points and fail
                        the tests its `Must lose:` line names (graded tests with the
@@ -46,7 +51,8 @@ reference solution of project 3 and the student's skeleton:
   warning-not-zero/*   the solution plus an unused variable scores full marks and the
                        warning is shown
 
-With TESTS (a selection) the handout and broken solutions are skipped; the selected
+With TESTS (a selection) the handout and broken solutions are skipped, and compdb and
+prefixed run only if TESTS names them; the selected
 rubric tests are graded on the solution (must pass) and on the skeleton (must be todo or,
 for regression tests, pass). In the handout (no solution), the student kernel gets the
 solution's kernel-test check and nothing is graded.
@@ -73,6 +79,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_gradescope  # noqa: E402
 import check_grading  # noqa: E402
 import check_memmap  # noqa: E402
+import check_toolchain  # noqa: E402
 import compat  # noqa: E402
 import grade  # noqa: E402
 import ktest  # noqa: E402
@@ -277,6 +284,12 @@ def main() -> int:
         if pf:
             print(out)
         tally.count("grader", pp, pf, out)
+
+    selection = grade.split_globs(args.tests)
+    if not selection or "compdb" in selection:
+        check_toolchain.check_compdb(tally)
+    if not selection or "prefixed" in selection:
+        check_toolchain.check_prefixed_build(args, tally)
 
     run_kernel_tests(args, tally)
     if not args.tests or "compat" in args.tests:

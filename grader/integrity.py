@@ -26,6 +26,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+import toolchain
+
 
 class IntegrityError(Exception):
     """The check itself could not run (a missing file or tool): not the student's fault."""
@@ -76,8 +78,9 @@ def read_depfile(path: str) -> list[str]:
 _system_dirs: dict[str, list[str]] = {}
 
 
-def compiler_include_dirs(cxx: str = "g++") -> list[str]:
+def compiler_include_dirs(cxx: str | None = None) -> list[str]:
     """The directories the compiler searches for <...> headers on its own (real paths)."""
+    cxx = cxx or toolchain.tool("g++")
     if cxx not in _system_dirs:
         proc = subprocess.run([cxx, "-x", "c++", "-E", "-v", "-"], input="",
                               capture_output=True, text=True, timeout=60)
@@ -166,7 +169,7 @@ def _tool(cmd: list[str]) -> str:
 
 
 def section_names(obj: str) -> list[str]:
-    found = re.findall(r"^\s*\[\s*(\d+)\]\s+(\S+)", _tool(["readelf", "-SW", obj]), re.M)
+    found = re.findall(r"^\s*\[\s*(\d+)\]\s+(\S+)", _tool([toolchain.tool("readelf"), "-SW", obj]), re.M)
     return [name for index, name in found if index != "0"]  # 0: the null section
 
 
@@ -182,7 +185,7 @@ def check_sections(names: list[str], student: str) -> list[str]:
 
 def undefined_symbols(obj: str) -> list[str]:
     out = []
-    for line in _tool(["nm", "-u", "-C", obj]).splitlines():
+    for line in _tool([toolchain.tool("nm"), "-u", "-C", obj]).splitlines():
         m = re.match(r"^\s*[Uvw]\s+(.+)$", line)
         if m:
             out.append(m.group(1).strip())
@@ -196,7 +199,7 @@ def check_symbols(symbols: list[str], api: ApiList, student: str,
             for s in bad]
 
 
-def check(tree: str, student: str, api_path: str, cxx: str = "g++") -> list[str]:
+def check(tree: str, student: str, api_path: str, cxx: str | None = None) -> list[str]:
     """Every violation of the student's file `student` (relative to `tree`), whose object
     was just compiled under tree/build/kernel/. Raises IntegrityError when the compiler's
     outputs are missing."""

@@ -13,6 +13,7 @@ import subprocess
 
 import ktest
 import rubric as rubric_mod
+import toolchain
 
 _HARNESS = re.compile(r"^keos/ktests/ktest/[\w./-]+:\d+: ")
 _REGISTERS = re.compile(r"^(RIP|RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d+)\s+0x")
@@ -53,12 +54,12 @@ def add_source_lines(elf: str | None, details: list[str]) -> list[str]:
     """Backtrace lines with the source file and line of each frame (addr2line on the
     kernel's ELF; a return address is looked up one byte back, in its call)."""
     frames = [(i, m) for i, line in enumerate(details) if (m := _FRAME.match(line))]
-    if elf is None or not frames or shutil.which("addr2line") is None:
+    if elf is None or not frames or shutil.which(toolchain.tool("addr2line")) is None:
         return details
     addresses = [f"{int(m.group(2), 16) - (1 if int(m.group(1)) > 0 else 0):x}"
                  for _, m in frames]
     try:
-        out = subprocess.run(["addr2line", "-e", elf] + addresses, capture_output=True,
+        out = subprocess.run([toolchain.tool("addr2line"), "-e", elf] + addresses, capture_output=True,
                              text=True, timeout=30).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return details

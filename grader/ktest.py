@@ -60,6 +60,7 @@ class Boot:
     kvm: bool = False
     log_path: str | None = None
     gdb_port: int | None = None  # wait for GDB on this port before starting the CPU
+    gdb_host: str = "127.0.0.1"  # the address it listens on (a container: 0.0.0.0)
     # More fw_cfg files: name (under opt/keos/) -> host path (a user program to run, its
     # input, an archive of extra programs).
     files: dict[str, str] = field(default_factory=dict)
@@ -118,7 +119,7 @@ class Boot:
             cmd += stuck.qmp_arguments(qmp)
         cmd += ["-enable-kvm", "-cpu", "host"] if self.kvm else ["-cpu", "max"]
         if self.gdb_port is not None:
-            cmd += ["-gdb", f"tcp:127.0.0.1:{self.gdb_port}", "-S"]
+            cmd += ["-gdb", f"tcp:{self.gdb_host}:{self.gdb_port}", "-S"]
         return cmd + self.qemu_args
 
 

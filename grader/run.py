@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import shlex
+import signal
 import tarfile
 import tempfile
 import socket
@@ -24,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktest  # noqa: E402
 import live  # noqa: E402
+import toolchain  # noqa: E402
 
 
 def free_port() -> int:
@@ -136,7 +138,9 @@ def gdb_script(path: str, elf: str, port: int, program_elf: str | None) -> None:
         f"file {elf}",
     ]
     if os.path.exists(PAGETABLE_SCRIPT):
-        lines.append(f"source {PAGETABLE_SCRIPT}")  # pagetable, pagewalk
+        # Relative to the tree's top, like the other paths: the same script serves a GDB
+        # outside the container that wrote it (docs/platforms.md).
+        lines.append(f"source {os.path.relpath(PAGETABLE_SCRIPT)}")  # pagetable, pagewalk
     if program_elf:
         # A static user program linked at its own addresses (userland/user.ld).
         lines.append(f"add-symbol-file {program_elf}")
@@ -166,11 +170,69 @@ def apply_rubric_settings(args, boot: ktest.Boot) -> None:
         boot.cmdline += f" expect_cpus={test.cpu}"
 
 
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+# `make gdb GDB_WAIT=1`: the script a debugger attaches with (VS Code's launch.json too),
+# and QEMU's process id (VS Code's "stop" task ends it).
+ATTACH_SCRIPT = os.path.join("build", "gdb", "attach.gdb")
+QEMU_PID_FILE = os.path.join("build", "gdb", "qemu.pid")
+
+
+def wait_for_debugger(boot: ktest.Boot, cmdline_file: str, log: str) -> int:
+    """QEMU waits, with no time-out, for a debugger to attach (GDB_WAIT=1) and runs until
+    the kernel powers off, the debugger kills it, or Ctrl-C; the console is shown and
+    kept in `log`. Exit status 0 if the kernel's tests passed."""
+    qemu = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def interrupted(signum, frame):  # a closed terminal or a stopped task: QEMU goes too
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
+    with open(QEMU_PID_FILE, "w") as f:
+        f.write(f"{qemu.pid}\n")
+    print(f"run: waiting for the debugger on {boot.gdb_host}:{boot.gdb_port} (no time-out); "
+          f"attach with: {toolchain.tool('gdb')} -x {ATTACH_SCRIPT}", file=sys.stderr,
+          flush=True)
+    try:
+        with open(log, "wb") as out:
+            for raw in qemu.stdout:
+                out.write(raw)
+                out.flush()
+                sys.stdout.buffer.write(raw)
+                sys.stdout.flush()
+        status = qemu.wait()
+    except KeyboardInterrupt:
+        qemu.kill()
+        status = qemu.wait()
+    finally:
+        if os.path.exists(QEMU_PID_FILE):
+            os.remove(QEMU_PID_FILE)
+    print(f"run: QEMU exited with status {status}", file=sys.stderr)
+    return 0 if status == ktest.EXIT_SUCCESS else 1
+
+
 def run_gdb(args, boot: ktest.Boot) -> int:
     """QEMU waits for GDB; GDB starts with the kernel's symbols and, for a test that runs
-    a user program, the program's. The kernel console goes to build/gdb/serial.log."""
+    a user program, the program's. The kernel console goes to build/gdb/serial.log.
+    With --gdb-wait, no GDB is started: QEMU waits for one to attach (an editor's) on
+    --gdb-port, with no time-out. Neither mode has a time-out: a debugging session lasts
+    as long as the person debugging wants."""
     apply_rubric_settings(args, boot)
-    boot.gdb_port = free_port()
+    boot.gdb_host = os.environ.get("KEOS_GDB_HOST", "127.0.0.1")
+    boot.gdb_port = args.gdb_port or free_port()
+    if args.gdb_port and port_in_use(boot.gdb_host, args.gdb_port):
+        print(f"run: port {args.gdb_port} is in use (another `make gdb` still running? its "
+              f"QEMU's process id is in {QEMU_PID_FILE}); choose another with GDB_PORT=",
+              file=sys.stderr)
+        return 1
     names = args.tests.replace(",", " ").split()
     program = args.prog or (user_program_of(names[0]) if len(names) == 1 else None)
     program_elf = os.path.join("build", "userland", "bin", program) if program else None
@@ -181,6 +243,8 @@ def run_gdb(args, boot: ktest.Boot) -> int:
     label = names[0] if len(names) == 1 else "kernel"
     script = os.path.join("build", "gdb", f"{label}.gdb")
     gdb_script(script, args.elf, boot.gdb_port, program_elf)
+    if args.gdb_wait:
+        gdb_script(ATTACH_SCRIPT, args.elf, boot.gdb_port, program_elf)
     log = os.path.join("build", "gdb", "serial.log")
     print(f"run: {boot.ncpu} CPUs, {boot.mem}; kernel console in {log} (tail -f it); "
           f"GDB script {script}" + (f"; user program {program_elf}" if program_elf else ""),
@@ -191,11 +255,13 @@ def run_gdb(args, boot: ktest.Boot) -> int:
         cmdline_file = os.path.join(tmp, "cmdline")
         with open(cmdline_file, "w") as f:
             f.write(boot.cmdline)
+        if args.gdb_wait:
+            return wait_for_debugger(boot, cmdline_file, log)
         with open(log, "w") as out:
             qemu = subprocess.Popen(boot.qemu_command(cmdline_file), stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=subprocess.STDOUT)
         try:
-            return subprocess.call(["gdb", "-q", "-x", script] + shlex.split(args.gdb_args))
+            return subprocess.call([toolchain.tool("gdb"), "-q", "-x", script] + shlex.split(args.gdb_args))
         finally:
             qemu.kill()
             qemu.wait()
@@ -214,6 +280,10 @@ def main() -> int:
                         "TIMEOUT_SCALE=3)")
     parser.add_argument("--kvm", action="store_true")
     parser.add_argument("--gdb", action="store_true")
+    parser.add_argument("--gdb-port", type=int, default=0,
+                        help="the port QEMU waits for GDB on (default: a free one)")
+    parser.add_argument("--gdb-wait", action="store_true",
+                        help="start no GDB: QEMU waits for a debugger to attach (an editor)")
     parser.add_argument("--gdb-args", default=os.environ.get("GDB_ARGS", ""),
                         help="more GDB arguments, shell words (default: $GDB_ARGS)")
     parser.add_argument("--qemu-args", default=os.environ.get("QEMU_ARGS", ""),

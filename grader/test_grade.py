@@ -13,6 +13,7 @@ import judging  # noqa: E402
 import ktest  # noqa: E402
 import rubric as rubric_mod  # noqa: E402
 import run  # noqa: E402
+import toolchain  # noqa: E402
 
 TEST = rubric_mod.RubricTest("cow_data", "copy-on-write", 5.0, 30.0, 4, "512M")
 
@@ -138,10 +139,10 @@ class SourceLinesTest(unittest.TestCase):
         self.assertEqual(judging.add_source_lines(None, details), details)
         elf = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build",
                            "kernel-student.elf")
-        if not os.path.exists(elf) or shutil.which("nm") is None:
+        if not os.path.exists(elf) or shutil.which(toolchain.tool("nm")) is None:
             self.skipTest("no kernel built")
         import subprocess
-        symbols = subprocess.run(["nm", elf], capture_output=True, text=True).stdout
+        symbols = subprocess.run([toolchain.tool("nm"), elf], capture_output=True, text=True).stdout
         address = next((line.split()[0] for line in symbols.splitlines()
                         if line.endswith(" _Z11kernel_mainv")), None)
         if address is None:

@@ -6,7 +6,10 @@
                                       and B's file is laid out as its physical image
                                       (what the Multiboot 1 header promises QEMU's
                                       loader: abyss/boot/header.asm)
+
+nm is the kernel toolchain's: $CROSS (exported by the Makefile) plus "nm".
 """
+import os
 import re
 import struct
 import subprocess
@@ -16,7 +19,7 @@ LINE = re.compile(r"^([0-9a-f]+) (?:([0-9a-f]+) )?([tTwW]) (.+)$")
 
 
 def text_symbols(elf):
-    out = subprocess.run(["nm", "-n", "-S", "-C", "--defined-only", elf],
+    out = subprocess.run([os.environ.get("CROSS", "") + "nm", "-n", "-S", "-C", "--defined-only", elf],
                          check=True, capture_output=True, text=True).stdout
     symbols = []
     for line in out.splitlines():

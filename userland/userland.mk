@@ -39,7 +39,7 @@ $(BUILD)/userland/lib/%.o: userland/lib/%.c $(USER_CC) userland/userland.mk
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(eval $(call user_programs,userland/tests))
 

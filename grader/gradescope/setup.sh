@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image: it installs the
 # tools the grader needs from the distribution's packages (Gradescope's images are Ubuntu)
-# (catch2 too: the build's tool check, scripts/setup.sh, asks for it) and builds the
-# skeleton, so that each submission only recompiles the student's file.
+# and builds the skeleton, so that each submission only recompiles the student's file.
+# (catch2 is not needed to grade: since the tool checks went per target, only make unit
+# and make test ask for it.)
 # The bundle (make gradescope) is unpacked in /autograder/source; this file is at its top.
 set -euo pipefail
 

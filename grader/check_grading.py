@@ -324,18 +324,27 @@ def check_cheating(args, tally: Tally) -> None:
                 f"warnings: {g.build_warnings!r}")
 
 
+def _grade_crafted_skeleton(args, suite: str, craft, marker: str,
+                            tally: Tally) -> results.Grading | None:
+    """The skeleton changed by `craft` (text -> text), graded as a submission; None if
+    the change did not take (`marker` missing: the stub text moved) or grading failed."""
+    with open(os.path.join("project3", "fork.cpp")) as f:
+        crafted = craft(f.read())
+    if not tally.check(suite, "crafted", marker in crafted, "the stub text moved"):
+        return None
+    g = _grade_source(args, suite, crafted, tally)
+    if g is not None:
+        show(g)
+    return g
+
+
 def check_forged_todo(args, tally: Tally) -> None:
     """The skeleton whose KEOS_TODO text holds `@@ ktest pass` lines passes nothing."""
     suite = "cheat-forged-todo"
     print(f"\n{suite}: the skeleton with protocol lines in a KEOS_TODO text")
-    with open(os.path.join("project3", "fork.cpp")) as f:
-        forged = cheating.forging_todo(f.read())
-    if not tally.check(suite, "crafted", "@@ ktest pass" in forged, "the stub text moved"):
-        return
-    g = _grade_source(args, suite, forged, tally)
+    g = _grade_crafted_skeleton(args, suite, cheating.forging_todo, "@@ ktest pass", tally)
     if g is None:
         return
-    show(g)
     passed = [t.name for t in g.tests if t.verdict == "pass"]
     tally.check(suite, "passes nothing", not passed and g.score == 0 and bool(g.tests),
                 f"passed: {passed}, score {results.points(g.score)}")
@@ -347,15 +356,10 @@ def check_hanging(args, tally: Tally) -> None:
     line of project3/fork.cpp where the CPU was when the boot was stopped."""
     suite = "hanging-fork"
     print(f"\n{suite}: the skeleton with an endless loop in LazyPager::write_protect_ptes")
-    with open(os.path.join("project3", "fork.cpp")) as f:
-        spinning = cheating.hanging(f.read())
-    if not tally.check(suite, "crafted", "spin" in spinning, "the stub text moved"):
-        return
     args_one = argparse.Namespace(**{**vars(args), "tests": "fork_basic"})
-    g = _grade_source(args_one, suite, spinning, tally)
+    g = _grade_crafted_skeleton(args_one, suite, cheating.hanging, "spin", tally)
     if g is None:
         return
-    show(g)
     t = next((t for t in g.tests if t.name == "fork_basic"), None)
     tally.check(suite, "fork_basic times out", t is not None and t.verdict == "timeout",
                 f"verdict {t.verdict if t else 'none'}")

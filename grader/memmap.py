@@ -211,18 +211,25 @@ def problems(snap: Snapshot) -> dict[tuple[int, int], str]:
     return out
 
 
+def selected(snaps: list[Snapshot], limit: int, only: set[int] | None
+             ) -> tuple[list[tuple[Snapshot | None, Snapshot]], int]:
+    """The snapshots to show (at most `limit`; `only`: just these sequence numbers), each
+    with the snapshot just before it in the log (shown or not: copies count from there),
+    and how many were left out."""
+    shown = [s for s in snaps if only is None or s.seq in only][:limit]
+    pairs = [(snaps[i - 1] if i else None, snap) for i, snap in enumerate(snaps)
+             if snap in shown]
+    return pairs, (len(snaps) if only is None else len(only)) - len(shown)
+
+
 def render_text(snaps: list[Snapshot], limit: int = 12,
                 only: set[int] | None = None) -> list[str]:
     """The snapshots as plain text (Gradescope's output): each process's pages folded
     into runs, with frames, counts, rights, copies and mistakes marked. `only`: the
     sequence numbers to show (copies still count from the snapshot just before)."""
     lines: list[str] = []
-    prev = None
-    shown = [s for s in snaps if only is None or s.seq in only][:limit]
-    for snap in snaps:
-        if snap not in shown:
-            prev = snap
-            continue
+    pairs, hidden = selected(snaps, limit, only)
+    for prev, snap in pairs:
         copied, wrong, shared = copied_frames(prev, snap), problems(snap), shared_frames(snap)
         lines.append(f"snapshot {snap.seq}: {snap.title()}")
         for s in snap.spaces:
@@ -243,8 +250,6 @@ def render_text(snaps: list[Snapshot], limit: int = 12,
                 for p in run:
                     if (s.id, p.vpn) in wrong:
                         lines.append(f"      WRONG {p.va:#x}: {wrong[(s.id, p.vpn)]}")
-        prev = snap
-    hidden = (len(snaps) if only is None else len(only)) - len(shown)
     if hidden > 0:
         lines.append(f"({hidden} more snapshots in the HTML report)")
     return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+import memmap
 import memmap_svg
 from memmap import PAGE, Snapshot, copied_frames, problems
 
@@ -107,12 +108,8 @@ def snapshot_sections(snaps: list[Snapshot], limit: int = 40, key: str = "",
     copies still counted from the snapshot before), pictures and mistakes. `key`: a
     prefix for element ids, unique per boot in a page that shows several."""
     out = []
-    prev = None
-    shown = [s for s in snaps if only is None or s.seq in only][:limit]
-    for snap in snaps:
-        if snap not in shown:
-            prev = snap
-            continue
+    pairs, hidden = memmap.selected(snaps, limit, only)
+    for prev, snap in pairs:
         wrong = problems(snap)
         copied = copied_frames(prev, snap)
         where = f" (during test {escape(snap.test)})" if snap.test else ""
@@ -134,8 +131,6 @@ def snapshot_sections(snaps: list[Snapshot], limit: int = 40, key: str = "",
                         f"{memmap_svg.draw(snap, prev, unfold=True, key=key + 'u')}</div>")
         body.append(_listing(snap, prev, key))
         out.append(f'<section class="snapshot" id="snap-{key}{snap.seq}">{"".join(body)}</section>')
-        prev = snap
-    hidden = (len(snaps) if only is None else len(only)) - len(shown)
     if hidden > 0:
         out.append(f'<p class="note">{hidden} more snapshots not shown.</p>')
     return "\n".join(out)

@@ -302,7 +302,7 @@ def run(boot: Boot, echo=None) -> BootResult:
                 timed_out = True
                 if now - start <= boot.timeout:
                     late[:2] = [test, limit]
-                late[2] = stuck.describe(stuck.cpu_states(qmp), boot.kernel_elf())
+                late[2] = stuck.describe(stuck.sampled_states(qmp), boot.kernel_elf())
                 proc.kill()
                 proc.wait()
                 break

@@ -8,12 +8,14 @@ Python standard library only; every failure here just leaves the reason shorter.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import re
 import shutil
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 
 
@@ -41,6 +43,24 @@ def parse_registers(text: str) -> list[CpuState]:
         if rip and cpl:
             states.append(CpuState(int(m.group(1)), int(rip.group(1), 16), int(cpl.group(1)),
                                    bool(hlt and hlt.group(1) == "1")))
+    return states
+
+
+def sampled_states(sock_path: str, samples: int = 5, gap_s: float = 0.03) -> list[CpuState]:
+    """Every virtual CPU's state, read `samples` times: for each CPU the instruction
+    pointer seen most often (a CPU spinning in a loop is, at any one moment, sometimes in
+    the timer's interrupt handler instead), busy if any sample found it busy."""
+    seen: dict[int, list[CpuState]] = {}
+    for i in range(samples):
+        if i:
+            time.sleep(gap_s)
+        for state in cpu_states(sock_path):
+            seen.setdefault(state.index, []).append(state)
+    states = []
+    for index in sorted(seen):
+        busy = [s for s in seen[index] if not s.halted] or seen[index]
+        rip, _ = collections.Counter(s.rip for s in busy).most_common(1)[0]
+        states.append(next(s for s in busy if s.rip == rip))
     return states
 
 
@@ -91,9 +111,12 @@ def symbolize(elf: str, addresses: list[int]) -> dict[int, str]:
             continue
         place = re.sub(r" \(discriminator \d+\)$", "", place)
         path, _, line = place.rpartition(":")
-        root = os.path.dirname(os.path.dirname(os.path.abspath(elf)))  # TREE/build/x.elf
-        if path.startswith(root + os.sep):
-            path = os.path.relpath(path, root)  # as the tree names it: project3/fork.cpp
+        # As the tree names it (project3/fork.cpp): the ELF's tree is TREE/build/x.elf; a
+        # submission's kernel objects may come from the tree it was built beside.
+        for root in (os.path.dirname(os.path.dirname(os.path.abspath(elf))), os.getcwd()):
+            if path.startswith(root + os.sep):
+                path = os.path.relpath(path, root)
+                break
         names[address] = function + (f" ({path}:{line})" if path and path != "??" else "")
     return names
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stuck  # noqa: E402
@@ -45,6 +46,16 @@ class DescribeTest(unittest.TestCase):
         idle = [stuck.CpuState(0, 1, 0, True), stuck.CpuState(1, 2, 0, True)]
         self.assertIn("every CPU was idle", stuck.describe(idle, None))
         self.assertEqual(stuck.describe([], None), "")
+
+    def test_samples_keep_each_cpus_most_frequent_place(self):
+        loop, handler = 0xffffff0000100500, 0xffffff0000127430
+        rounds = [[stuck.CpuState(0, handler, 0, False), stuck.CpuState(1, 7, 0, True)],
+                  [stuck.CpuState(0, loop, 0, False), stuck.CpuState(1, 7, 0, True)],
+                  [stuck.CpuState(0, loop, 0, False), stuck.CpuState(1, 7, 0, True)]]
+        with mock.patch.object(stuck, "cpu_states", side_effect=rounds):
+            states = stuck.sampled_states("unused", samples=3, gap_s=0)
+        self.assertEqual(states, [stuck.CpuState(0, loop, 0, False),
+                                  stuck.CpuState(1, 7, 0, True)])
 
     def test_no_qemu_on_the_socket_is_no_state(self):
         self.assertEqual(stuck.cpu_states("/nonexistent/keos-qmp.sock", timeout=0.5), [])
